@@ -1,0 +1,1 @@
+export const dnsMessages = {} as const satisfies Record<string, string>;

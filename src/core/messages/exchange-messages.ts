@@ -1,0 +1,1 @@
+export const exchangeMessages = {} as const satisfies Record<string, string>;

@@ -1,0 +1,1 @@
+export const findingMessages = {} as const satisfies Record<string, string>;

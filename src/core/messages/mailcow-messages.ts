@@ -1,0 +1,1 @@
+export const mailcowMessages = {} as const satisfies Record<string, string>;

@@ -1,0 +1,1 @@
+export const tlsMessages = {} as const satisfies Record<string, string>;
