@@ -51,6 +51,7 @@ async function bundle() {
     minify: release,
     logLevel: 'warning',
     external: ['vscode'],
+    define: { MAIL_HYBRID_VERSION: JSON.stringify(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version) },
   };
   const jobs = [
     build({ ...common, entryPoints: [join(root, 'src/extension/main.ts')], outfile: join(root, 'dist/extension.js') }),
