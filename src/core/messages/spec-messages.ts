@@ -12,7 +12,11 @@ export const specMessages = {
     '{where} lacks the required key "{key}". {about}',
   'spec.schema.wrongType': '{where} must be {expected}, not {actual}.',
   'spec.schema.notAllowed': '{where} must be one of {allowed}; {actual} is not.',
-  'spec.schema.tooFew': '{where} needs at least {limit} entry: list the domains shared by mailcow and Exchange.',
+  'spec.schema.noDomains': '{where} needs at least {limit} entry: list the domains shared by mailcow and Exchange.',
+  'spec.schema.tooFew': '{where} needs at least {limit} entry.',
+  'spec.schema.tooLong': '{where} is longer than {limit} characters, which Exchange does not accept.',
+  'spec.schema.notRead':
+    '"{key}" is not read in {where} as configured: it belongs to another method or mode (auth.method, inboundConnector.auth or tlsSettings), so it would be silently ignored. Remove it or switch the mode.',
   'spec.schema.empty': '{where} must not be empty.',
   'spec.schema.format': '{where} is not a valid {format}: {actual}.',
   'spec.schema.pattern': '{where} has an unusable value {actual}. {about}',

@@ -85,7 +85,7 @@ function shown(value: unknown): string {
   if (typeof value === 'object') {
     return 'a mapping';
   }
-  return String(value);
+  return typeof value === 'number' || typeof value === 'boolean' ? String(value) : typeof value;
 }
 
 function toFinding(source: YamlSource, data: unknown, error: ErrorObject): Finding | undefined {
@@ -134,7 +134,19 @@ function toFinding(source: YamlSource, data: unknown, error: ErrorObject): Findi
       );
     }
     case 'type': {
-      const expected = String(params.type).replace(/,/g, ' or ');
+      const names: Record<string, string> = {
+        string: 'text',
+        integer: 'a whole number',
+        number: 'a number',
+        boolean: 'true or false',
+        array: 'a list',
+        object: 'a mapping',
+        null: 'empty',
+      };
+      const expected = String(params.type)
+        .split(',')
+        .map((type) => names[type] ?? type)
+        .join(' or ');
       return at(path, 'spec.schema.wrongType', { where, expected, actual: shown(valueAt(data, path)) }, false);
     }
     case 'enum':
@@ -152,7 +164,13 @@ function toFinding(source: YamlSource, data: unknown, error: ErrorObject): Findi
       return at(path, 'spec.schema.notAllowed', { where, allowed: values.join(', '), actual: shown(valueAt(data, path)) }, false, fixes);
     }
     case 'minItems':
-      return at(path, 'spec.schema.tooFew', { where, limit: Number(params.limit) }, false);
+      return at(path, path.length === 1 && path[0] === 'domains' ? 'spec.schema.noDomains' : 'spec.schema.tooFew', { where, limit: Number(params.limit) }, false);
+    case 'maxLength':
+      return at(path, 'spec.schema.tooLong', { where, limit: Number(params.limit) }, false);
+    case 'false schema': {
+      const parentWhere = describePath(path.slice(0, -1));
+      return at(path, 'spec.schema.notRead', { key: String(path[path.length - 1] ?? ''), where: parentWhere }, true);
+    }
     case 'minLength':
       return at(path, 'spec.schema.empty', { where }, false);
     case 'format':

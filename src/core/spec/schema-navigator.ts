@@ -72,7 +72,11 @@ function matchesShallow(condition: SchemaNode | undefined, value: unknown): bool
   }
   for (const [name, inner] of Object.entries(condition.properties ?? {})) {
     const actual = isRecord(value) ? value[name] : undefined;
-    const target = resolve(inner);
+    if (actual === undefined) {
+      // As in JSON Schema, `properties` says nothing about a key that is absent.
+      continue;
+    }
+    const target = typeof inner === 'object' ? resolve(inner) : undefined;
     if (target?.const !== undefined && actual !== target.const) {
       return false;
     }
@@ -129,6 +133,8 @@ export interface SchemaFacts {
   examples: unknown[];
   types: string[];
   snippets: { label?: string; description?: string; body: unknown }[];
+  /** Keys the chosen mode does not read. */
+  forbidden: Set<string>;
 }
 
 /**
@@ -160,9 +166,17 @@ export function schemaAt(path: SpecPath, data: unknown): SchemaFacts | undefined
 }
 
 function mergeFacts(nodes: SchemaNode[]): SchemaFacts {
-  const facts: SchemaFacts = { nodes, properties: {}, required: [], examples: [], types: [], snippets: [] };
+  const facts: SchemaFacts = { nodes, properties: {}, required: [], examples: [], types: [], snippets: [], forbidden: new Set<string>() };
   for (const node of nodes) {
-    Object.assign(facts.properties, node.properties ?? {});
+    for (const [name, child] of Object.entries(node.properties ?? {})) {
+      // `false` marks a key that the chosen mode does not read; it is not offered.
+      if (typeof child === 'object') {
+        facts.properties[name] ??= child;
+      } else if ((child as unknown) === false) {
+        delete facts.properties[name];
+        facts.forbidden.add(name);
+      }
+    }
     facts.required.push(...(node.required ?? []));
     facts.description ??= node.description;
     facts.markdownDescription ??= node.markdownDescription;
@@ -180,6 +194,9 @@ function mergeFacts(nodes: SchemaNode[]): SchemaFacts {
       facts.types.push(...(Array.isArray(node.type) ? node.type : [node.type]));
     }
     facts.snippets.push(...(node.defaultSnippets ?? []));
+  }
+  for (const name of facts.forbidden) {
+    delete facts.properties[name];
   }
   facts.required = [...new Set(facts.required)];
   facts.types = [...new Set(facts.types)];
