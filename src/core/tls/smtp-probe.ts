@@ -300,7 +300,13 @@ function trustedCas(extra: readonly string[]): string[] | undefined {
   const reader = (tls as { getCACertificates?: (type: 'default' | 'system') => string[] })
     .getCACertificates;
   if (reader) {
-    return [...new Set([...reader('default'), ...reader('system'), ...extra])];
+    let system: string[] = [];
+    try {
+      system = reader('system');
+    } catch {
+      // A machine without a readable system store still has Node's own roots.
+    }
+    return [...new Set([...reader('default'), ...system, ...extra])];
   }
   // Limitation: before Node 22.15 the operating system's store cannot be read, and passing `ca`
   // replaces the default set, so the bundled roots are added by hand; NODE_EXTRA_CA_CERTS is
@@ -416,7 +422,8 @@ function upgrade(
       // be the host connected to; here `authorized` reflects the chain alone.
       checkServerIdentity: () => undefined,
     };
-    if (servername !== undefined) {
+    // RFC 6066 forbids addresses in SNI; the name is still judged against the certificate.
+    if (servername !== undefined && ipFamily(servername) === undefined) {
       options.servername = servername;
     }
     if (ca !== undefined) {
@@ -455,7 +462,8 @@ export async function probeSmtp(options: SmtpProbeOptions): Promise<SmtpProbeRes
   const host = options.host;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const logger = options.logger ?? silentLogger;
-  const ehloName = options.ehloName ?? 'mail-hybrid.invalid';
+  // A line break in the name would smuggle a second command into the dialogue.
+  const ehloName = (options.ehloName ?? 'mail-hybrid.invalid').replace(/[\r\n\s]+/g, '');
   const literal = host.replace(/^\[(.*)\]$/, '$1');
   const servername = options.servername ?? (ipFamily(literal) === undefined ? host : undefined);
   const log = (line: string): void => logger.debug(`SMTP ${host}:${port} ${line}`);
@@ -545,7 +553,7 @@ export async function probeSmtp(options: SmtpProbeOptions): Promise<SmtpProbeRes
     const session: SessionFacts = { greeting, ehlo, extensions };
     if (!extensions.includes('STARTTLS')) {
       send('QUIT');
-      await receive().catch(() => undefined);
+      await reader.read(QUIT_TIMEOUT_MS).catch(() => undefined);
       plain.destroy();
       return { ...base, ...session, outcome: 'no-starttls' };
     }

@@ -433,6 +433,33 @@ describe('probeSmtp: the SMTP dialogue', () => {
   });
 });
 
+describe('probeSmtp: names and addresses', () => {
+  it('judges an address given as servername by the IP entries, without sending it as SNI', async () => {
+    const certificate = issueCertificate(ca, { names: ['mail.example.com', '127.0.0.1'] });
+    const warnings: string[] = [];
+    const onWarning = (warning: Error): void => {
+      warnings.push(warning.message);
+    };
+    process.on('warning', onWarning);
+    try {
+      const { result, smtp } = await probeAgainst(withCertificate(certificate), {
+        servername: '127.0.0.1',
+        ehloName: 'probe.example.org',
+      });
+      const { tls } = tlsOf(result);
+      assert.equal(tls.coversServername, true);
+      assert.deepEqual(tls.certificate.ipAddresses, ['127.0.0.1']);
+      assert.equal(smtp.sessions[0]?.commands[0], 'EHLO probe.example.org');
+    } finally {
+      process.off('warning', onWarning);
+    }
+    assert.deepEqual(
+      warnings.filter((text) => /ServerName/i.test(text)),
+      [],
+    );
+  });
+});
+
 describe('probeSmtp: resolving the host through chosen DNS servers', () => {
   it('connects to the address the DNS emulator gives, and reports names it cannot resolve', async () => {
     const certificate = issueCertificate(ca, { names: ['mail.example.com'] });
