@@ -51,7 +51,9 @@ export function runCheck(args: string[], io: Output): number {
   }
   let text: string;
   try {
-    text = readFileSync(specArg, 'utf8');
+    // Editors drop a UTF-8 byte order mark from the text they hold; so does the CLI, or every
+    // column of the first line would be one off from the editor's.
+    text = readFileSync(specArg, 'utf8').replace(/^\uFEFF/, '');
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
     io.err(msg('cli.unreadable', { file: specArg, reason }));

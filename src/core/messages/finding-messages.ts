@@ -6,6 +6,9 @@ export const findingMessages = {
   'finding.defaultNote': ' (Judged the default: {value}.)',
   'finding.default.tlsDomain': 'tlsDomain defaults to mailcow.hostname "{hostname}"',
   'finding.default.certificateName': 'certificateName defaults to mailcow.hostname "{hostname}"',
+  'finding.default.senderIPs': 'senderIPs defaults to mailcow.egressIPs',
+  'finding.default.hostname': 'mailcow.hostname defaults to the host of url, "{hostname}"',
+  'finding.default.smartHosts': 'smartHosts defaults to [mailcow.hostname] "{hostname}"',
 
   'finding.duplicate-domain':
     'The domain {domain} is already listed as entry {first}. Two entries for one domain would set it up twice with possibly different relay flags; keep one entry.',
@@ -36,7 +39,7 @@ export const findingMessages = {
   'finding.smart-host-has-port':
     'The smart host "{smartHost}" carries the port {port}; Exchange delivers to smart hosts on port 25 only and rejects the connector. Write "{host}".',
   'finding.smart-host-ip-validated':
-    'The smart host {smartHost} is an IP address, but tlsSettings is {tlsSettings}: a certificate never names an IP address, so Exchange cannot validate it and mail to mailcow stays queued. Use mailcow\'s host name, or EncryptionOnly.',
+    'The smart host {smartHost} is an IP address, but tlsSettings is {tlsSettings}: a certificate never names an IP address, so Exchange cannot validate it and mail to mailcow stays queued. Use mailcow\'s host name, or EncryptionOnly.{note}',
   'finding.tls-domain-mismatch':
     'tlsDomain "{tlsDomain}" does not cover the smart host {hosts}, whose certificate mailcow presents: with DomainValidation Exchange refuses the TLS session and mail to mailcow queues (4.7.320).{note}',
   'finding.inbound-cert-not-accepted-domain':
@@ -45,14 +48,14 @@ export const findingMessages = {
     'The inbound connector authenticates mailcow by IP address: bounces and mail with a foreign envelope sender from mailcow cannot relay, and if the address is shared or changes, outbound mail stops with 550 5.7.64 TenantAttribution. Prefer certificate authentication.',
   'finding.inbound-ip-invalid.empty':
     'The IP-authenticated inbound connector has no sender addresses (senderIPs, or mailcow.egressIPs by default): Exchange would accept nothing from mailcow and outbound mail bounces with 550 5.7.64 TenantAttribution.',
-  'finding.inbound-ip-invalid': 'The sender address {entry} cannot be used: {reason}',
+  'finding.inbound-ip-invalid': 'The sender address {entry} cannot be used: {reason}{note}',
   'finding.inbound-ip-invalid.v6':
     'Exchange takes IPv4 addresses only for an inbound connector, so mail that mailcow sends over IPv6 is not recognised. Use certificate authentication, or make mailcow send over IPv4.',
   'finding.inbound-ip-invalid.garbage': 'it is not an IPv4 address or IPv4 network.',
   'finding.inbound-ip-invalid.wide':
     'a /{width} network is wider than the /24 Exchange accepts; list mailcow\'s own addresses.',
   'finding.mailcow-hostname-is-domain':
-    'mailcow\'s host name {hostname} is also a shared domain; mailcow refuses to add a domain equal to its own host name, so the domain step cannot run. Give mailcow its own name such as mail.{hostname}.',
+    'mailcow\'s host name {hostname} is also a shared domain; mailcow refuses to add a domain equal to its own host name, so the domain step cannot run. Give mailcow its own name such as mail.{hostname}.{note}',
   'finding.validation-mailbox-foreign':
     'The validation mailbox {address} is not in a shared domain ({domains}), so a test with it says nothing about this setup.',
   'finding.inbound-filtering-bypassed':

@@ -1,7 +1,7 @@
 import type { Finding } from '../findings/finding';
 import { findingAt } from '../findings/make-finding';
 import { msg } from '../messages/catalogue';
-import { isAtOrBelow, isIpAddress, isIPv4, isIPv6, nameCovers, splitHostPort } from '../net/host-names';
+import { canonicalHost, isAtOrBelow, isIpAddress, isIPv4, isIPv6, nameCovers, splitHostPort } from '../net/host-names';
 import type { HybridSpec, SpecPath } from '../spec/model';
 import type { RuleContext } from './rule-context';
 import { replaceValue, replaceWithFlowList } from './rule-context';
@@ -9,6 +9,20 @@ import { replaceValue, replaceWithFlowList } from './rule-context';
 /** The shared domains once each, in the order written. */
 export function sharedDomainNames(spec: HybridSpec): string[] {
   return [...new Set(spec.domains.map((domain) => domain.name))];
+}
+
+/**
+ * Whether `name` is one of `domains` or below one, by walking up its labels: a lookup per label
+ * instead of a comparison per domain, as the recipient list defaults to every shared domain.
+ */
+function isAtOrBelowAny(name: string, domains: ReadonlySet<string>): boolean {
+  const labels = canonicalHost(name).split('.');
+  for (let start = 0; start < labels.length; start++) {
+    if (domains.has(labels.slice(start).join('.'))) {
+      return true;
+    }
+  }
+  return false;
 }
 
 const OUTBOUND: SpecPath = ['exchange', 'outboundConnector'];
@@ -27,6 +41,7 @@ export function outboundRecipientRules(context: RuleContext): Finding[] {
   const { spec, source } = context;
   const recipients = spec.exchange.outboundConnector.recipientDomains;
   const shared = sharedDomainNames(spec);
+  const sharedSet = new Set(shared);
   const findings: Finding[] = [];
   recipients.forEach((recipient, index) => {
     const path = itemPath(context, OUTBOUND, 'recipientDomains', index);
@@ -41,7 +56,7 @@ export function outboundRecipientRules(context: RuleContext): Finding[] {
       return;
     }
     const bare = recipient.replace(/^\*\./, '');
-    if (!shared.some((domain) => isAtOrBelow(bare, domain))) {
+    if (shared.length > 0 && !isAtOrBelowAny(bare, sharedSet)) {
       findings.push(
         findingAt(source, 'connector-recipient-not-shared', path, 'finding.connector-recipient-not-shared', {
           domain: recipient,
@@ -75,6 +90,7 @@ export function smartHostRules(context: RuleContext): Finding[] {
         findingAt(source, 'smart-host-ip-validated', path, 'finding.smart-host-ip-validated', {
           smartHost: split.host,
           tlsSettings: outbound.tlsSettings,
+          note: defaultNote(context, [...OUTBOUND, 'smartHosts'], msg('finding.default.smartHosts', { hostname: spec.mailcow.hostname })),
         }),
       );
     }
@@ -118,7 +134,8 @@ export function inboundRules(context: RuleContext): Finding[] {
   if (inbound.auth === 'certificate') {
     const name = inbound.certificateName;
     const shared = sharedDomainNames(spec);
-    if (name && !shared.some((domain) => isAtOrBelow(name.replace(/^\*\./, ''), domain))) {
+    // Without any shared domain the schema has already spoken; a comparison with none says nothing.
+    if (name && shared.length > 0 && !shared.some((domain) => isAtOrBelow(name.replace(/^\*\./, ''), domain))) {
       const namePath = [...INBOUND, 'certificateName'];
       const path = source.has(namePath) ? namePath : source.has(INBOUND) ? INBOUND : ['mailcow', 'hostname'];
       findings.push(
@@ -153,7 +170,8 @@ export function inboundRules(context: RuleContext): Finding[] {
       reason = msg('finding.inbound-ip-invalid.wide', { width });
     }
     if (reason) {
-      findings.push(findingAt(source, 'inbound-ip-invalid', path, 'finding.inbound-ip-invalid', { entry, reason }, { onKey: origin === INBOUND }));
+      const note = written ? '' : msg('finding.defaultNote', { value: msg('finding.default.senderIPs') });
+      findings.push(findingAt(source, 'inbound-ip-invalid', path, 'finding.inbound-ip-invalid', { entry, reason, note }, { onKey: origin === INBOUND }));
     }
   });
   return findings;

@@ -76,7 +76,8 @@ export function validationMailboxes({ spec, source }: RuleContext): Finding[] {
   const findings: Finding[] = [];
   for (const key of ['mailcowMailbox', 'exchangeMailbox'] as const) {
     const address = spec.checks.validation[key];
-    if (!address) {
+    // Without any shared domain the schema has already spoken; a comparison with none says nothing.
+    if (!address || shared.size === 0) {
       continue;
     }
     const domain = address.split('@').pop()?.toLowerCase() ?? '';

@@ -27,15 +27,16 @@ export function gatewayRules(context: RuleContext): Finding[] {
   const profile = CLOUD_PROFILES[spec.exchange.cloud];
   const suffix = profile.gatewaySuffixes.find((candidate) => gateway.endsWith(candidate));
   if (!suffix) {
-    const otherCloud = (Object.keys(CLOUD_PROFILES) as Cloud[]).find((cloud) =>
+    // GCC High and DoD share one suffix, so a gateway can belong to more than one other cloud.
+    const otherClouds = (Object.keys(CLOUD_PROFILES) as Cloud[]).filter((cloud) =>
       CLOUD_PROFILES[cloud].gatewaySuffixes.some((candidate) => gateway.endsWith(candidate)),
     );
     return [
-      findingAt(source, 'gateway-malformed', path, otherCloud ? 'finding.gateway-malformed.cloud' : 'finding.gateway-malformed', {
+      findingAt(source, 'gateway-malformed', path, otherClouds.length > 0 ? 'finding.gateway-malformed.cloud' : 'finding.gateway-malformed', {
         gateway,
         suffixes: profile.gatewaySuffixes.join(' or '),
         cloud: spec.exchange.cloud,
-        otherCloud,
+        otherCloud: otherClouds.length > 0 ? otherClouds.join(' or ') : undefined,
       }),
     ];
   }
@@ -44,6 +45,16 @@ export function gatewayRules(context: RuleContext): Finding[] {
   const expected = prefixLabels(suffix);
   if (prefix !== '' && labels.length === expected && labels.every((label) => /^[a-z0-9-]+$/.test(label))) {
     return [];
+  }
+  if (labels.length < expected || labels.some((label) => label === '')) {
+    // Too few labels (e.g. no zone under mx.microsoft) or empty ones: there are no dots to turn
+    // into dashes, so no name can be built from it.
+    return [
+      findingAt(source, 'gateway-malformed', path, 'finding.gateway-malformed', {
+        gateway,
+        suffixes: profile.gatewaySuffixes.join(' or '),
+      }),
+    ];
   }
   // Dots of the domain part become dashes; the zone label of the new namespace stays.
   const domainLabels = expected === 2 ? labels.slice(0, -1) : labels;

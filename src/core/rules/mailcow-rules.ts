@@ -66,7 +66,9 @@ export function mailcowHostnameRules({ spec, source }: RuleContext): Finding[] {
   if (!hostname || !spec.domains.some((domain) => domain.name === hostname)) {
     return [];
   }
-  const path = source.has(['mailcow', 'hostname']) ? ['mailcow', 'hostname'] : ['mailcow', 'url'];
-  return [findingAt(source, 'mailcow-hostname-is-domain', path, 'finding.mailcow-hostname-is-domain', { hostname })];
+  const written = source.has(['mailcow', 'hostname']);
+  const path = written ? ['mailcow', 'hostname'] : ['mailcow', 'url'];
+  const note = written ? '' : msg('finding.defaultNote', { value: msg('finding.default.hostname', { hostname }) });
+  return [findingAt(source, 'mailcow-hostname-is-domain', path, 'finding.mailcow-hostname-is-domain', { hostname, note })];
 }
 

@@ -1,5 +1,5 @@
 import type { Document, Node, Pair } from 'yaml';
-import { isMap, isNode, isPair, isScalar, isSeq, parseDocument } from 'yaml';
+import { isAlias, isMap, isNode, isPair, isScalar, isSeq, parseDocument, visit } from 'yaml';
 import type { SpecLocator } from '../findings/make-finding';
 import type { SpecPath } from './model';
 
@@ -28,22 +28,72 @@ interface Located {
 export class YamlSource implements SpecLocator {
   readonly document: Document.Parsed;
   readonly problems: YamlProblem[];
+  private data: unknown = null;
 
   constructor(readonly text: string) {
-    this.document = parseDocument(text, { prettyErrors: false, uniqueKeys: true, strict: true });
+    // Warnings (such as a collection used as a key) belong in findings, not on the console.
+    this.document = parseDocument(text, { prettyErrors: false, uniqueKeys: true, strict: true, logLevel: 'error' });
     this.problems = this.document.errors.map((error) => {
       const [start, end] = error.pos;
+      const duplicateKey = error.code === 'DUPLICATE_KEY' ? this.keyStartingAt(start) : undefined;
       return {
         offset: start,
-        length: Math.max(end - start, 1),
+        length: duplicateKey ? duplicateKey.length : Math.max(end - start, 1),
         detail: error.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '') ?? '',
       };
     });
+    if (this.problems.length === 0) {
+      this.data = this.convert();
+    }
   }
 
   /** The document as plain data; only meaningful when there are no problems. */
   toData(): unknown {
-    return this.document.toJS({ maxAliasCount: 100 }) as unknown;
+    return this.data;
+  }
+
+  /**
+   * Aliases are only expanded here, so an alias without anchor or one that multiplies the
+   * document (billion laughs) surfaces now; both become problems instead of exceptions.
+   */
+  private convert(): unknown {
+    try {
+      return this.document.toJS({ maxAliasCount: 100 }) as unknown;
+    } catch (error) {
+      const detail = (error as Error).message;
+      const alias = this.firstAlias(detail.startsWith('Unresolved alias'));
+      this.problems.push({ offset: alias?.offset ?? 0, length: Math.max(alias?.length ?? 1, 1), detail });
+      return null;
+    }
+  }
+
+  /** The first alias in the document, or the first one without an anchor before it. */
+  private firstAlias(unresolvedOnly: boolean): SourceRange | undefined {
+    let found: SourceRange | undefined;
+    visit(this.document, {
+      Alias: (_key, node) => {
+        if (isAlias(node) && node.range && (!unresolvedOnly || node.resolve(this.document) === undefined)) {
+          found = rangeOf(node);
+          return visit.BREAK;
+        }
+        return undefined;
+      },
+    });
+    return found;
+  }
+
+  private keyStartingAt(offset: number): SourceRange | undefined {
+    let found: SourceRange | undefined;
+    visit(this.document, {
+      Pair: (_key, pair) => {
+        if (isNode(pair.key) && pair.key.range?.[0] === offset) {
+          found = rangeOf(pair.key);
+          return visit.BREAK;
+        }
+        return undefined;
+      },
+    });
+    return found && found.length > 0 ? found : undefined;
   }
 
   has(path: SpecPath): boolean {
@@ -51,6 +101,14 @@ export class YamlSource implements SpecLocator {
   }
 
   locate(path: SpecPath): SourceRange {
+    return this.visible(this.locateNode(path));
+  }
+
+  locateKey(path: SpecPath): SourceRange {
+    return this.visible(this.locateKeyNode(path));
+  }
+
+  private locateNode(path: SpecPath): SourceRange {
     const found = this.find(path);
     if (found) {
       const { node, pair } = found;
@@ -63,12 +121,43 @@ export class YamlSource implements SpecLocator {
     return this.locateNearestAncestor(path);
   }
 
-  locateKey(path: SpecPath): SourceRange {
+  private locateKeyNode(path: SpecPath): SourceRange {
     const found = this.find(path);
     if (found) {
       return this.keyOrFirstLine(path, found);
     }
     return this.locateNearestAncestor(path);
+  }
+
+  /**
+   * An empty node (a bare `-` item, a key without text) has no width, and an editor cannot show
+   * a range of none: such a range takes the list dash before it, or the character it sits on.
+   */
+  private visible(range: SourceRange): SourceRange {
+    if (range.length > 0) {
+      // A block collection's range runs on to the next line; the editor shows it to its last character.
+      let end = range.offset + range.length;
+      while (end > range.offset && /\s/.test(this.text[end - 1] ?? '')) {
+        end--;
+      }
+      return end > range.offset ? { offset: range.offset, length: end - range.offset } : range;
+    }
+    if (this.text.trim() === '') {
+      return range;
+    }
+    let before = range.offset - 1;
+    while (before >= 0 && (this.text[before] === ' ' || this.text[before] === '\t')) {
+      before--;
+    }
+    if (before >= 0 && this.text[before] === '-') {
+      return { offset: before, length: 1 };
+    }
+    const here = this.text[range.offset];
+    if (here !== undefined && here !== '\n' && here !== '\r') {
+      return { offset: range.offset, length: 1 };
+    }
+    const previous = this.text.slice(0, range.offset).search(/\S\s*$/);
+    return previous >= 0 ? { offset: previous, length: 1 } : range;
   }
 
   /** Ranges of the key and value of the entry at `path`, when both are written. */
