@@ -5,6 +5,7 @@ import { findingMessages } from './finding-messages';
 import { mailcowMessages } from './mailcow-messages';
 import { specMessages } from './spec-messages';
 import { tlsMessages } from './tls-messages';
+import { treeMessages } from './tree-messages';
 
 /**
  * Every sentence the core shows a person, keyed by a stable id. One file per area keeps
@@ -19,6 +20,7 @@ const english = {
   ...exchangeMessages,
   ...dnsMessages,
   ...tlsMessages,
+  ...treeMessages,
 } as const;
 
 export type MessageId = keyof typeof english;
