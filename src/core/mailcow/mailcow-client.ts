@@ -567,7 +567,8 @@ export class MailcowClient {
               : undefined,
           }
         : false,
-      lookup: lookup ? (hostname: string) => lookup(hostname) : undefined,
+      // axios treats only a declared `async` function as promise-based, hence the wrapper.
+      lookup: lookup ? async (hostname: string) => lookup(hostname) : undefined,
     };
     if (proxy?.password) {
       this.secrets.add(decodeURIComponent(proxy.password));

@@ -4,6 +4,8 @@
 import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import * as tls from 'node:tls';
+import type { ScenarioCertificate, TestCa } from '../certs/test-certificates';
+import { certificateForScenario } from '../certs/test-certificates';
 
 export interface ReceivedMail {
   from: string;
@@ -258,4 +260,30 @@ export async function startSmtpEmulator(options: SmtpEmulatorOptions = {}): Prom
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** A scenario's `smtp:` section. */
+export interface ScenarioSmtp {
+  starttls?: boolean;
+  certificate?: ScenarioCertificate;
+}
+
+/**
+ * Starts the listener a scenario describes: its certificate made fresh and signed as `issuer`
+ * says (`trusted` by `trustedCa`, the CA the sandbox spec names as `caFile`).
+ */
+export function startScenarioSmtp(
+  shape: ScenarioSmtp,
+  trustedCa: TestCa,
+  options: Omit<SmtpEmulatorOptions, 'key' | 'cert' | 'starttls'> = {},
+): Promise<SmtpEmulator> {
+  const certificate = shape.certificate
+    ? certificateForScenario(shape.certificate, trustedCa)
+    : undefined;
+  const listener: SmtpEmulatorOptions = { ...options, starttls: shape.starttls ?? true };
+  if (certificate) {
+    listener.key = certificate.keyPem;
+    listener.cert = certificate.chainPem;
+  }
+  return startSmtpEmulator(listener);
 }

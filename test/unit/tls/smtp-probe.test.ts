@@ -18,7 +18,7 @@ import {
 } from '../../emulators/certs/test-certificates';
 import { startDnsEmulator } from '../../emulators/dns/dns-emulator';
 import type { SmtpEmulator, SmtpEmulatorOptions } from '../../emulators/smtp/smtp-emulator';
-import { startSmtpEmulator } from '../../emulators/smtp/smtp-emulator';
+import { startScenarioSmtp, startSmtpEmulator } from '../../emulators/smtp/smtp-emulator';
 
 const DAY = 86_400_000;
 
@@ -430,6 +430,35 @@ describe('probeSmtp: the SMTP dialogue', () => {
     assert.equal(tls.servername, undefined);
     assert.equal(tls.coversServername, undefined);
     assert.ok(tls.chainTrusted);
+  });
+});
+
+describe('probeSmtp: a scenario smtp: section', () => {
+  it('probes the listener the scenario describes', async () => {
+    const smtp = await startScenarioSmtp(
+      {
+        starttls: true,
+        certificate: { names: ['mail.example.com'], notAfter: '2099-06-30', issuer: 'trusted' },
+      },
+      ca,
+    );
+    try {
+      const result = await probeSmtp({ host: smtp.host, port: smtp.port, servername: 'mail.example.com', caFile, timeoutMs: 3000 });
+      const { tls } = tlsOf(result);
+      assert.ok(tls.chainTrusted);
+      assert.ok(tls.coversServername);
+      assert.equal(tls.certificate.notAfter, '2099-06-30T23:59:59.000Z');
+    } finally {
+      await smtp.close();
+    }
+
+    const plain = await startScenarioSmtp({ starttls: false }, ca);
+    try {
+      const result = await probeSmtp({ host: plain.host, port: plain.port, timeoutMs: 3000 });
+      assert.equal(result.outcome, 'no-starttls');
+    } finally {
+      await plain.close();
+    }
   });
 });
 
