@@ -2,7 +2,7 @@
 // dist/cli.js. Before bundling, the JSON Schema is compiled once into standalone validation
 // code, so neither the editor nor the CLI compiles the schema at run time.
 import { build } from 'esbuild';
-import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
@@ -41,6 +41,27 @@ export function compileSchema() {
   );
 }
 
+/**
+ * Writes l10n/bundle.l10n.json, the English source bundle that translators copy to
+ * bundle.l10n.<locale>.json, from every `vscode.l10n.t('…')` in the extension layer.
+ */
+function exportL10nBundle() {
+  const strings = {};
+  const dir = join(root, 'src', 'extension');
+  for (const name of readdirSync(dir)) {
+    if (!name.endsWith('.ts')) {
+      continue;
+    }
+    const text = readFileSync(join(dir, name), 'utf8');
+    for (const match of text.matchAll(/l10n\.t\(\s*'((?:[^'\\]|\\.)*)'/g)) {
+      const value = match[1].replace(/\\'/g, "'");
+      strings[value] = value;
+    }
+  }
+  mkdirSync(join(root, 'l10n'), { recursive: true });
+  writeFileSync(join(root, 'l10n', 'bundle.l10n.json'), `${JSON.stringify(strings, null, 2)}\n`);
+}
+
 async function bundle() {
   const common = {
     bundle: true,
@@ -74,4 +95,5 @@ async function bundle() {
 }
 
 compileSchema();
+exportL10nBundle();
 await bundle();
