@@ -9,10 +9,11 @@ import type {
   LiveSession,
   LiveSnapshot,
   LiveSystemModule,
+  LiveCheckResult,
   LiveSystemName,
   LiveValueMap,
 } from './live-system';
-import { LIVE_SYSTEM_MODULES } from './live-systems';
+import { CROSS_SYSTEM_RULES, LIVE_SYSTEM_MODULES } from './live-systems';
 
 /** A session over one spec; memoised objects live as long as it does. */
 export function createLiveSession(
@@ -43,12 +44,28 @@ export interface LiveReport {
   unreadable: { system: LiveSystemName; reason: string }[];
   /** Every step of the systems that could be read, in the recipe's order. */
   steps: SetupStep[];
+  /** Offline findings the live state settled; hosts hide these (see `LiveCheckResult`). */
+  settles: NonNullable<LiveCheckResult['settles']>;
 }
 
 export interface LiveCheckOptions {
   /** Only these systems (default: every system whose module applies to the spec). */
   systems?: readonly LiveSystemName[];
   modules?: readonly LiveSystemModule[];
+}
+
+/**
+ * Drops the offline findings a live check settled. Matching is by code and spec path, so it
+ * holds across edits that move the node.
+ */
+export function withoutSettled<T extends Finding>(
+  offline: T[],
+  settles: LiveReport['settles'],
+): T[] {
+  const key = (code: string, path: readonly (string | number)[] | undefined): string =>
+    `${code}@${JSON.stringify(path ?? [])}`;
+  const settled = new Set(settles.map((entry) => key(entry.code, entry.path)));
+  return offline.filter((finding) => !settled.has(key(finding.code, finding.path)));
 }
 
 /**
@@ -75,6 +92,14 @@ export async function runLiveCheck(
   const liveValues: LiveValueMap = new Map();
   const unreadable: LiveReport['unreadable'] = [];
   const steps: SetupStep[] = [];
+  const settles: LiveReport['settles'] = [];
+  const take = (result: LiveCheckResult): void => {
+    findings.push(...result.findings);
+    for (const [id, value] of result.liveValues) {
+      liveValues.set(id, value);
+    }
+    settles.push(...(result.settles ?? []));
+  };
   modules.forEach((module, index) => {
     const read = reads[index];
     if (!read) {
@@ -85,13 +110,12 @@ export async function runLiveCheck(
       unreadable.push({ system: module.system, reason: read.reason });
       return;
     }
-    const result = module.check(session, read.state, snapshot);
-    findings.push(...result.findings);
-    for (const [id, value] of result.liveValues) {
-      liveValues.set(id, value);
-    }
+    take(module.check(session, read.state, snapshot));
     steps.push(...(module.steps?.(session, read.state) ?? []));
   });
+  for (const rule of CROSS_SYSTEM_RULES) {
+    take(rule(session, snapshot));
+  }
   steps.sort((a, b) => STEP_ORDER.indexOf(a.id) - STEP_ORDER.indexOf(b.id));
-  return { findings: sortFindings(findings), liveValues, snapshot, unreadable, steps };
+  return { findings: sortFindings(findings), liveValues, snapshot, unreadable, steps, settles };
 }

@@ -1,8 +1,9 @@
+import type { FindingCode } from '../findings/codes';
 import type { Finding } from '../findings/finding';
 import type { SpecLocator } from '../findings/make-finding';
 import type { Logger } from '../log';
 import type { SetupStep } from '../plan/step';
-import type { HybridSpec, SecretRef } from '../spec/model';
+import type { HybridSpec, SecretRef, SpecPath } from '../spec/model';
 import type { LiveValue } from '../tree/setup-tree';
 
 /** The systems a live check reads, in the order their findings explain each other. */
@@ -66,7 +67,16 @@ export type LiveRead<State> = { ok: true; state: State } | LiveReadFailure;
 export interface LiveCheckResult {
   findings: Finding[];
   liveValues: LiveValueMap;
+  /**
+   * Offline findings that the live state settles one way or the other (for example
+   * `inbound-cert-not-accepted-domain` once the tenant's accepted domains are known): hosts
+   * drop the offline finding with this code on this path, and show the live one if any.
+   */
+  settles?: { code: FindingCode; path: SpecPath }[];
 }
+
+/** A rule that needs more than one system's state; it runs after every system was checked. */
+export type CrossSystemRule = (session: LiveSession, snapshot: LiveSnapshot) => LiveCheckResult;
 
 /**
  * One live system: how to read it, how to judge what was read against the spec, and which
