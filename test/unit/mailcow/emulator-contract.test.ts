@@ -17,8 +17,8 @@ import { startMailcowEmulator } from '../../emulators/mailcow/mailcow-emulator';
 import type { TestCertificates } from '../../emulators/mailcow/test-ca';
 import { makeTestCertificates } from '../../emulators/mailcow/test-ca';
 
-// The recordings live beside the repository (shared reference material), not inside it.
-const FIXTURES = join(__dirname, '..', '..', '..', '..', 'shared', 'fixtures', 'mailcow');
+// Genuine replies recorded from a running mailcow, kept with the tests so a fresh clone can run them.
+const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'mailcow-recorded');
 
 interface Fixture {
   case: string;
