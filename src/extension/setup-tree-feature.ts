@@ -165,6 +165,10 @@ export class SetupTreeFeature implements vscode.TreeDataProvider<SetupNode>, vsc
     tooltip.supportHtml = false;
     item.tooltip = tooltip;
     item.contextValue = node.flags.join(FLAG_SEPARATOR);
+    // A screen reader hears the status the icon shows.
+    item.accessibilityInformation = {
+      label: `${node.label}, ${msg(`tree.status.${node.status}`)}${description ? `, ${description}` : ''}`,
+    };
     if (node.flags.includes(NodeFlags.revealable)) {
       item.command = {
         command: Commands.revealNode,

@@ -6,6 +6,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import manifest from '../../../../package.json';
+import { flagPattern, NodeFlags } from '../../../../src/core/tree/node-flags';
 import { NodeIds } from '../../../../src/core/tree/node-ids';
 import type { SetupNode } from '../../../../src/core/tree/setup-tree';
 import type { MailHybridApi } from '../../../../src/extension/main';
@@ -149,6 +150,22 @@ describe('tree: the Setup view', () => {
     assert.equal(
       item(await node(NodeIds.mailcowDomain('example.org'))).collapsibleState,
       vscode.TreeItemCollapsibleState.Collapsed,
+    );
+  });
+
+  it('matches the manifest’s item menus against the flags of the context value', async () => {
+    const menus = manifest.contributes.menus['view/item/context'];
+    const pattern = flagPattern(NodeFlags.revealable);
+    assert.ok(menus.length > 0);
+    for (const menu of menus) {
+      assert.equal(menu.when, `view == mailHybrid.setup && viewItem =~ ${pattern}`);
+    }
+    const regex = new RegExp(pattern.slice(1, -1));
+    assert.equal(regex.test(item(await node(NodeIds.relayhost)).contextValue ?? ''), true);
+    assert.equal(regex.test(item(await node(NodeIds.steps)).contextValue ?? ''), false);
+    assert.equal(
+      item(await node(NodeIds.relayhost)).accessibilityInformation?.label,
+      'Relayhost, Warning, example-com.mail.protection.outlook.com:25',
     );
   });
 
