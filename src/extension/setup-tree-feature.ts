@@ -8,7 +8,7 @@ import type { ParsedSpec } from '../core/spec/parse-spec';
 import { FLAG_SEPARATOR, NodeFlags } from '../core/tree/node-flags';
 import { buildSetupTree, explainingNode } from '../core/tree/setup-tree';
 import type { NodeStatus, SetupNode } from '../core/tree/setup-tree';
-import { Commands, ContextKeys, Views } from './constants';
+import { Commands, CONFIG_SECTION, ContextKeys, Settings, Views } from './constants';
 import type { DiagnosticsFeature } from './diagnostics-feature';
 import { findingRange } from './findings-to-vscode';
 import type { SpecDocuments } from './spec-documents';
@@ -51,6 +51,7 @@ export class SetupTreeFeature implements vscode.TreeDataProvider<SetupNode>, vsc
   private readonly disposables: vscode.Disposable[] = [];
   private readonly liveStates = new Map<string, LiveState>();
   private readonly parents = new Map<string, SetupNode>();
+  private watchers: vscode.Disposable[] = [];
   private shown: vscode.Uri | undefined;
   private roots: Promise<SetupNode[]> | undefined;
   private hasSpec: boolean | undefined;
@@ -89,12 +90,20 @@ export class SetupTreeFeature implements vscode.TreeDataProvider<SetupNode>, vsc
           this.refresh();
         }
       }),
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (event.affectsConfiguration(`${CONFIG_SECTION}.${Settings.specGlobs}`)) {
+          this.watchSpecs();
+          this.shown = undefined;
+          this.refresh();
+        }
+      }),
       vscode.workspace.onDidCreateFiles(() => this.refreshWhenEmpty()),
       vscode.workspace.onDidDeleteFiles((event) => this.refreshWhenGone(event.files)),
       vscode.workspace.onDidRenameFiles((event) =>
         this.refreshWhenGone(event.files.map((file) => file.oldUri)),
       ),
     );
+    this.watchSpecs();
   }
 
   /** The spec the tree shows, once it was asked for its nodes. */
@@ -339,6 +348,29 @@ export class SetupTreeFeature implements vscode.TreeDataProvider<SetupNode>, vsc
     }
   }
 
+  /**
+   * Specs change outside the editor too (a checkout, a script); watching the spec patterns
+   * keeps the tree true to the disk for specs no editor holds.
+   */
+  private watchSpecs(): void {
+    vscode.Disposable.from(...this.watchers).dispose();
+    this.watchers = this.specs.globs().map((glob) => {
+      const watcher = vscode.workspace.createFileSystemWatcher(glob);
+      watcher.onDidCreate(() => this.refreshWhenEmpty());
+      watcher.onDidDelete((uri) => this.refreshWhenGone([uri]));
+      watcher.onDidChange((uri) => {
+        const held = vscode.workspace.textDocuments.some(
+          (document) => document.uri.toString() === uri.toString(),
+        );
+        // An open spec is followed through its document, with the user's unsaved edits.
+        if (!held && uri.toString() === this.shown?.toString()) {
+          this.refresh();
+        }
+      });
+      return watcher;
+    });
+  }
+
   private refreshWhenEmpty(): void {
     if (!this.shown) {
       this.refresh();
@@ -353,7 +385,7 @@ export class SetupTreeFeature implements vscode.TreeDataProvider<SetupNode>, vsc
   }
 
   dispose(): void {
-    vscode.Disposable.from(...this.disposables).dispose();
+    vscode.Disposable.from(...this.watchers, ...this.disposables).dispose();
   }
 }
 

@@ -4,6 +4,7 @@
 // in, and the welcome state once the workspace holds no spec. The tree is read through the
 // product's exported API (the same provider the view draws from) and the view itself.
 import * as assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import manifest from '../../../../package.json';
 import { flagPattern, NodeFlags } from '../../../../src/core/tree/node-flags';
@@ -253,7 +254,7 @@ describe('tree: the Setup view', () => {
     assert.equal(api().tree.specUri?.toString(), workspaceUri('site-b.hybrid.yaml').toString());
     // A file that is no spec leaves the tree where it was.
     await openWorkspaceFile('notes.txt');
-    api().tree.refresh();
+    await vscode.commands.executeCommand('mailHybrid.tree.refresh');
     assert.equal((await roots())[0]?.children[0]?.label, 'example.net');
     await openWorkspaceFile(SPEC);
     await waitUntil(() => api().tree.specUri?.toString() === workspaceUri(SPEC).toString());
@@ -305,5 +306,29 @@ describe('tree: the Setup view', () => {
       description: 'the tree to empty',
     });
     assert.equal(api().tree.specUri, undefined);
+  });
+
+  it('finds a spec written outside the editor on Refresh', async () => {
+    const text = [
+      'version: 1',
+      'domains: [example.net]',
+      'mailcow: { url: "https://mx.example.net" }',
+      'exchange: { tenant: fabrikam.onmicrosoft.com, gateway: example-net.mail.protection.outlook.com }',
+      '',
+    ].join('\n');
+    mkdirSync(workspaceUri('written').fsPath, { recursive: true });
+    writeFileSync(workspaceUri('written/hybrid.yaml').fsPath, text);
+    // Limitation: the harness's VS Code runs without its native file watcher, so the watcher
+    // that picks up such a file by itself cannot fire here; the Refresh command stands in.
+    await vscode.commands.executeCommand('mailHybrid.tree.refresh');
+    const top = await waitUntil(
+      async () => {
+        const found = await roots();
+        return found.length > 0 ? found : undefined;
+      },
+      { description: 'the tree to show written/hybrid.yaml' },
+    );
+    assert.equal(api().tree.specUri?.toString(), workspaceUri('written/hybrid.yaml').toString());
+    assert.equal(top[0]?.children[0]?.label, 'example.net');
   });
 });
