@@ -260,6 +260,28 @@ describe('tree: the Setup view', () => {
     await waitUntil(() => api().tree.specUri?.toString() === workspaceUri(SPEC).toString());
   });
 
+  it('explains a spec that does not parse instead of showing a broken setup', async () => {
+    await openWorkspaceFile('broken.hybrid.yaml');
+    const top = await waitUntil(
+      async () => {
+        const found = await roots();
+        return found[0]?.label === 'The spec cannot be read' ? found : undefined;
+      },
+      { description: 'the tree to explain broken.hybrid.yaml' },
+    );
+    assert.equal(top.length, 1);
+    assert.equal(top[0]!.status, 'error');
+    const findings = top[0]!.children;
+    assert.ok(findings.length > 0);
+    assert.deepEqual(
+      findings.map((finding) => item(finding).description),
+      findings.map(() => 'yaml-syntax'),
+    );
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    await openWorkspaceFile(SPEC);
+    await waitUntil(() => api().tree.specUri?.toString() === workspaceUri(SPEC).toString());
+  });
+
   it('shows live values beside the desired ones and explains unreadable systems', async () => {
     const tree = api().tree;
     const uri = workspaceUri(SPEC);
@@ -300,6 +322,7 @@ describe('tree: the Setup view', () => {
     const removal = new vscode.WorkspaceEdit();
     removal.deleteFile(workspaceUri(SPEC));
     removal.deleteFile(workspaceUri('site-b.hybrid.yaml'));
+    removal.deleteFile(workspaceUri('broken.hybrid.yaml'));
     assert.equal(await vscode.workspace.applyEdit(removal), true);
     await openWorkspaceFile('notes.txt');
     await waitUntil(async () => (await roots()).length === 0, {
