@@ -126,10 +126,7 @@ export class SetupTreeFeature implements vscode.TreeDataProvider<SetupNode>, vsc
    * Shows what a live check read for `specUri` next to the desired values; `undefined` goes
    * back to the spec alone. Called by the live check after each run.
    */
-  setLive(
-    specUri: vscode.Uri,
-    live: { values: LiveValueMap; unreadable: { system: string; reason: string }[] } | undefined,
-  ): void {
+  setLive(specUri: vscode.Uri, live: LiveState | undefined): void {
     if (live) {
       this.liveStates.set(specUri.toString(), live);
     } else {
