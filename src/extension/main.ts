@@ -6,6 +6,7 @@ import { createLogChannel } from './log-channel';
 import { setExtensionRoot } from './readme-links';
 import { SchemaAssistFeature } from './schema-assist-feature';
 import { SecretVault } from './secret-vault';
+import { SetupTreeFeature } from './setup-tree-feature';
 import { SpecCommands } from './spec-commands';
 import { SpecDocuments } from './spec-documents';
 
@@ -13,6 +14,8 @@ import { SpecDocuments } from './spec-documents';
 export interface MailHybridApi {
   specs: SpecDocuments;
   diagnostics: DiagnosticsFeature;
+  /** The Setup view's provider; a live check hands it what it read through `setLive`. */
+  tree: SetupTreeFeature;
 }
 
 /** Builds the features and registers them; no file is read and nothing is sent here. */
@@ -24,16 +27,18 @@ export function activate(context: vscode.ExtensionContext): MailHybridApi {
   const specs = new SpecDocuments();
   const diagnostics = new DiagnosticsFeature(specs);
   const vault = new SecretVault(context.secrets);
+  const tree = new SetupTreeFeature(specs, diagnostics, logger, () => channel.show());
   context.subscriptions.push(
     specs,
     diagnostics,
     new CodeActionsFeature(specs, diagnostics),
     new SchemaAssistFeature(specs),
     new SpecCommands(specs, vault, logger),
+    tree,
     vscode.commands.registerCommand(Commands.showLog, () => channel.show()),
   );
   logger.info('Mail Hybrid is active.');
-  return { specs, diagnostics };
+  return { specs, diagnostics, tree };
 }
 
 export function deactivate(): void {

@@ -1,12 +1,14 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 
 let extensionRoot: string | undefined;
+let readmePath: string | undefined;
 let headingLines: Map<string, number> | undefined;
 
 export function setExtensionRoot(root: string): void {
   extensionRoot = root;
+  readmePath = undefined;
   headingLines = undefined;
 }
 
@@ -21,7 +23,14 @@ function headingLine(code: string): number | undefined {
   if (!headingLines) {
     headingLines = new Map();
     try {
-      readFileSync(join(extensionRoot, 'README.md'), 'utf8')
+      // A .vsix stores the file as readme.md, a development folder as README.md, and the
+      // extension folder may sit on a case-sensitive file system.
+      const name = readdirSync(extensionRoot).find((file) => file.toLowerCase() === 'readme.md');
+      if (name === undefined) {
+        return undefined;
+      }
+      readmePath = join(extensionRoot, name);
+      readFileSync(readmePath, 'utf8')
         .split('\n')
         .forEach((line, index) => {
           const match = /^#{2,6}\s+`([a-z0-9-]+)`/.exec(line);
@@ -39,8 +48,8 @@ function headingLine(code: string): number | undefined {
 /** A link to the README section that explains `code`, for the Problems panel. */
 export function readmeSectionUri(code: string): vscode.Uri | undefined {
   const line = headingLine(code);
-  if (!extensionRoot || line === undefined) {
+  if (!readmePath || line === undefined) {
     return undefined;
   }
-  return vscode.Uri.file(join(extensionRoot, 'README.md')).with({ fragment: `L${line}` });
+  return vscode.Uri.file(readmePath).with({ fragment: `L${line}` });
 }

@@ -121,6 +121,10 @@ export const treeMessages = {
   'tree.description.drift': '{desired} → {live} (drift)',
   'tree.description.liveOnly': '→ {live}',
 
+  'tree.reveal.title': 'Show in spec',
+  'tree.unreadableSystem': '{system} could not be read',
+  'tree.unreadableSystem.detail':
+    '{system} could not be read, so the nodes it backs show no live value: {reason}',
   'tree.error.item': 'The setup tree could not be built',
   'tree.error.itemDetail': 'The setup tree could not be built: {reason}. The log has the details.',
   'tree.error.notify': 'Mail Hybrid could not show the setup of {file}: {reason}',
