@@ -1,4 +1,5 @@
 import { cliMessages } from './cli-messages';
+import { dnsLiveMessages } from './dns-live-messages';
 import { dnsMessages } from './dns-messages';
 import { exchangeMessages } from './exchange-messages';
 import { findingMessages } from './finding-messages';
@@ -19,6 +20,7 @@ const english = {
   ...mailcowMessages,
   ...exchangeMessages,
   ...dnsMessages,
+  ...dnsLiveMessages,
   ...tlsMessages,
   ...treeMessages,
 } as const;
