@@ -5,6 +5,7 @@ import { exchangeMessages } from './exchange-messages';
 import { findingMessages } from './finding-messages';
 import { mailcowMessages } from './mailcow-messages';
 import { specMessages } from './spec-messages';
+import { tlsLiveMessages } from './tls-live-messages';
 import { tlsMessages } from './tls-messages';
 import { treeMessages } from './tree-messages';
 
@@ -22,6 +23,7 @@ const english = {
   ...dnsMessages,
   ...dnsLiveMessages,
   ...tlsMessages,
+  ...tlsLiveMessages,
   ...treeMessages,
 } as const;
 
