@@ -1,5 +1,11 @@
 import { dnsLiveModule } from '../dns/dns-live';
 import { tlsLiveModule } from '../tls/tls-live';
+import {
+  fwdhostsMissEop,
+  inboundIpsMissEgress,
+  mailboxAlsoInExchange,
+  smartHostNotMailcow,
+} from './cross-system-rules';
 import type { CrossSystemRule, LiveSystemModule } from './live-system';
 
 /**
@@ -9,4 +15,9 @@ import type { CrossSystemRule, LiveSystemModule } from './live-system';
 export const LIVE_SYSTEM_MODULES: readonly LiveSystemModule[] = [dnsLiveModule, tlsLiveModule];
 
 /** Rules that look across systems; each reads only the snapshot it is given. */
-export const CROSS_SYSTEM_RULES: readonly CrossSystemRule[] = [];
+export const CROSS_SYSTEM_RULES: readonly CrossSystemRule[] = [
+  fwdhostsMissEop,
+  mailboxAlsoInExchange,
+  smartHostNotMailcow,
+  inboundIpsMissEgress,
+];

@@ -1,4 +1,5 @@
 import { cliMessages } from './cli-messages';
+import { crossSystemMessages } from './cross-system-messages';
 import { dnsLiveMessages } from './dns-live-messages';
 import { dnsMessages } from './dns-messages';
 import { exchangeMessages } from './exchange-messages';
@@ -24,6 +25,7 @@ const english = {
   ...dnsLiveMessages,
   ...tlsMessages,
   ...tlsLiveMessages,
+  ...crossSystemMessages,
   ...treeMessages,
 } as const;
 
