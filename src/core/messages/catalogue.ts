@@ -1,3 +1,4 @@
+import { bounceMessages } from './bounce-messages';
 import { cliMessages } from './cli-messages';
 import { crossSystemMessages } from './cross-system-messages';
 import { dnsLiveMessages } from './dns-live-messages';
@@ -26,6 +27,7 @@ const english = {
   ...tlsMessages,
   ...tlsLiveMessages,
   ...crossSystemMessages,
+  ...bounceMessages,
   ...treeMessages,
 } as const;
 
