@@ -70,8 +70,10 @@ export class BounceFeature implements vscode.Disposable {
     }
     this.content = this.markdown(explanations, document !== undefined);
     this.changed.fire(EXPLANATION_URI);
-    const shown = await vscode.workspace.openTextDocument(EXPLANATION_URI);
-    await vscode.languages.setTextDocumentLanguage(shown, 'markdown');
+    const shown = await vscode.languages.setTextDocumentLanguage(
+      await vscode.workspace.openTextDocument(EXPLANATION_URI),
+      'markdown',
+    );
     await vscode.window.showTextDocument(shown, {
       viewColumn: vscode.ViewColumn.Beside,
       preview: true,
