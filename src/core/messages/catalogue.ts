@@ -9,6 +9,7 @@ import { mailcowMessages } from './mailcow-messages';
 import { specMessages } from './spec-messages';
 import { tlsLiveMessages } from './tls-live-messages';
 import { tlsMessages } from './tls-messages';
+import { validateMessages } from './validate-messages';
 import { treeMessages } from './tree-messages';
 
 /**
@@ -28,6 +29,7 @@ const english = {
   ...tlsLiveMessages,
   ...crossSystemMessages,
   ...bounceMessages,
+  ...validateMessages,
   ...treeMessages,
 } as const;
 
