@@ -56,7 +56,8 @@ const REJECT = /^NOQUEUE: reject: RCPT from ([^:]+): (.*?); from=<([^>]*)> to=<(
 export function readPostfixLog(entries: readonly PostfixLogEntry[]): PostfixLogView {
   const byId = new Map<string, PostfixMessage>();
   const rejections: PostfixRejection[] = [];
-  const oldestFirst = [...entries].sort((a, b) => a.time - b.time);
+  // mailcow lists the newest first; reversed, lines of the same second keep their order.
+  const oldestFirst = [...entries].reverse().sort((a, b) => a.time - b.time);
   for (const entry of oldestFirst) {
     const text = entry.message.trim();
     const agent = entry.program.replace(/^postfix\//, '');

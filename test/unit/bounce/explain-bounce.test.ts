@@ -8,7 +8,7 @@ import type { BounceKind } from '../../../src/core/bounce/explain-bounce';
 import { explainBounce, formatSpecPath } from '../../../src/core/bounce/explain-bounce';
 import { isFindingCode } from '../../../src/core/findings/codes';
 import { parseSpec } from '../../../src/core/spec/parse-spec';
-import { main } from '../../../src/cli/main';
+import { runExplainBounce } from '../../../src/cli/explain-bounce-command';
 
 const SPEC = [
   'version: 1',
@@ -245,7 +245,7 @@ describe('explain-bounce on the command line', () => {
   function run(args: string[]): { code: number; out: string; err: string } {
     const out: string[] = [];
     const err: string[] = [];
-    const code = main(['explain-bounce', ...args], {
+    const code = runExplainBounce(args, {
       out: (text) => out.push(text),
       err: (text) => err.push(text),
     });
