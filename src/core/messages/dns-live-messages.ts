@@ -17,7 +17,7 @@ export const dnsLiveMessages = {
   'finding.mx-not-gateway':
     'The MX records of {domain} are {found}, none of them the Exchange gateway: mail for {domain} never passes Exchange Online, so Exchange mailboxes receive nothing and mailcow gets mail that EOP did not filter. Replace them with one record: {expected} (found: {found}; expected: {expected}).',
   'finding.mx-extra':
-    'Besides the gateway record, {domain} has the MX record {extra}: senders that use it (spammers like backup MX hosts) bypass Exchange Online Protection, and Exchange mailboxes are unreachable through it. Remove it so that the only MX record is {expected}.',
+    'Besides the gateway record, {domain} has the MX record {extra}: senders that use it (spam senders often aim at secondary MX hosts) bypass Exchange Online Protection, and Exchange mailboxes are unreachable through it. Remove it so that the only MX record is {expected}.',
   'finding.mx-extra.preferred':
     'The MX record {extra} of {domain} is preferred to the gateway, or equal to it (the gateway has priority {gatewayPriority}): a share of all mail for {domain} goes there instead of Exchange Online, bypassing EOP and missing every Exchange mailbox. Remove it so that the only MX record is {expected}.',
   'finding.mx-target-unresolvable':
