@@ -3,7 +3,9 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { msg } from '../core/messages/catalogue';
 import { parseSpec } from '../core/spec/parse-spec';
+import { runExplainBounce } from './explain-bounce-command';
 import { formatJson, formatSarif, formatText } from './formats';
+import { runValidate } from './validate-command';
 
 declare const MAIL_HYBRID_VERSION: string | undefined;
 const VERSION = typeof MAIL_HYBRID_VERSION === 'string' ? MAIL_HYBRID_VERSION : '0.0.0-dev';
@@ -65,11 +67,16 @@ export function runCheck(args: string[], io: Output): number {
   return findings.some((finding) => finding.severity === 'error') ? EXIT_ERRORS : EXIT_CLEAN;
 }
 
-export function main(argv: string[], io: Output = processOutput): number {
+/** The exit code; commands that go over the network answer with a promise of it. */
+export function main(argv: string[], io: Output = processOutput): number | Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'check':
       return runCheck(rest, io);
+    case 'explain-bounce':
+      return runExplainBounce(rest, io);
+    case 'validate':
+      return runValidate(rest, io);
     case undefined:
     case 'help':
     case '--help':
@@ -83,5 +90,7 @@ export function main(argv: string[], io: Output = processOutput): number {
 }
 
 if (require.main === module) {
-  process.exitCode = main(process.argv.slice(2));
+  void Promise.resolve(main(process.argv.slice(2))).then((code) => {
+    process.exitCode = code;
+  });
 }

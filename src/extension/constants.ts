@@ -14,6 +14,7 @@ export const Commands = {
   explainCode: 'mailHybrid.finding.explain',
   showLog: 'mailHybrid.log.show',
   runStep: 'mailHybrid.step.run',
+  explainBounce: 'mailHybrid.bounce.explain',
 } as const;
 
 export const Views = {

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { BounceFeature } from './bounce-feature';
 import { CodeActionsFeature } from './code-actions-feature';
 import { Commands } from './constants';
 import { DiagnosticsFeature } from './diagnostics-feature';
@@ -35,6 +36,7 @@ export function activate(context: vscode.ExtensionContext): MailHybridApi {
     new SchemaAssistFeature(specs),
     new SpecCommands(specs, vault, logger),
     tree,
+    new BounceFeature(specs, logger),
     vscode.commands.registerCommand(Commands.showLog, () => channel.show()),
   );
   logger.info('Mail Hybrid is active.');

@@ -63,6 +63,7 @@ export const FINDING_CODES = {
   'mx-target-unresolvable': { severity: 'error', source: 'dns' },
   'spf-missing': { severity: 'warning', source: 'dns' },
   'spf-no-eop-include': { severity: 'warning', source: 'dns' },
+  'dns-lookup-failed': { severity: 'warning', source: 'dns' },
 
   'smtp-unreachable': { severity: 'error', source: 'tls' },
   'smtp-no-starttls': { severity: 'error', source: 'tls' },
@@ -70,6 +71,12 @@ export const FINDING_CODES = {
   'cert-expired': { severity: 'error', source: 'tls' },
   'cert-expiring': { severity: 'warning', source: 'tls' },
   'cert-untrusted': { severity: 'error', source: 'tls' },
+
+  // Rules that compare two systems; the source is the system whose setting has to change.
+  'fwdhosts-miss-eop': { severity: 'error', source: 'mailcow' },
+  'mailbox-also-in-exchange': { severity: 'error', source: 'exchange' },
+  'smart-host-not-mailcow': { severity: 'error', source: 'exchange' },
+  'inbound-ips-miss-egress': { severity: 'error', source: 'exchange' },
 } as const satisfies Record<string, CodeInfo>;
 
 export type FindingCode = keyof typeof FINDING_CODES;

@@ -1,10 +1,23 @@
+import { dnsLiveModule } from '../dns/dns-live';
+import { tlsLiveModule } from '../tls/tls-live';
+import {
+  fwdhostsMissEop,
+  inboundIpsMissEgress,
+  mailboxAlsoInExchange,
+  smartHostNotMailcow,
+} from './cross-system-rules';
 import type { CrossSystemRule, LiveSystemModule } from './live-system';
 
 /**
  * Every live system, in the order of `LIVE_SYSTEMS`. Each module lives beside its client
  * (`mailcow/`, `exchange/`, `dns/`, `tls/`) and is listed here once.
  */
-export const LIVE_SYSTEM_MODULES: readonly LiveSystemModule[] = [];
+export const LIVE_SYSTEM_MODULES: readonly LiveSystemModule[] = [dnsLiveModule, tlsLiveModule];
 
 /** Rules that look across systems; each reads only the snapshot it is given. */
-export const CROSS_SYSTEM_RULES: readonly CrossSystemRule[] = [];
+export const CROSS_SYSTEM_RULES: readonly CrossSystemRule[] = [
+  fwdhostsMissEop,
+  mailboxAlsoInExchange,
+  smartHostNotMailcow,
+  inboundIpsMissEgress,
+];

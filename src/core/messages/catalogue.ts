@@ -1,10 +1,15 @@
+import { bounceMessages } from './bounce-messages';
 import { cliMessages } from './cli-messages';
+import { crossSystemMessages } from './cross-system-messages';
+import { dnsLiveMessages } from './dns-live-messages';
 import { dnsMessages } from './dns-messages';
 import { exchangeMessages } from './exchange-messages';
 import { findingMessages } from './finding-messages';
 import { mailcowMessages } from './mailcow-messages';
 import { specMessages } from './spec-messages';
+import { tlsLiveMessages } from './tls-live-messages';
 import { tlsMessages } from './tls-messages';
+import { validateMessages } from './validate-messages';
 import { treeMessages } from './tree-messages';
 
 /**
@@ -19,7 +24,12 @@ const english = {
   ...mailcowMessages,
   ...exchangeMessages,
   ...dnsMessages,
+  ...dnsLiveMessages,
   ...tlsMessages,
+  ...tlsLiveMessages,
+  ...crossSystemMessages,
+  ...bounceMessages,
+  ...validateMessages,
   ...treeMessages,
 } as const;
 

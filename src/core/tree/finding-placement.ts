@@ -169,6 +169,9 @@ export const PLACEMENTS: Record<FindingCode, Placement> = {
   'mx-target-unresolvable': { anchor: domainNode(stepOf('mx'), NodeIds.steps), steps: ['mx'] },
   'spf-missing': { anchor: domainNode(stepOf('mx'), NodeIds.steps), steps: ['mx'] },
   'spf-no-eop-include': { anchor: domainNode(stepOf('mx'), NodeIds.steps), steps: ['mx'] },
+  // A lookup without an answer sits where its record would: on the domain's MX step, or (for a
+  // resolver that answered nothing) by its path on checks.dnsServers.
+  'dns-lookup-failed': { anchor: domainNode(stepOf('mx'), NodeIds.steps), steps: [] },
 
   // What mailcow's SMTP listener presents decides whether Exchange can deliver to it.
   'smtp-unreachable': {
@@ -194,6 +197,21 @@ export const PLACEMENTS: Record<FindingCode, Placement> = {
   'cert-untrusted': {
     anchor: node(NodeIds.outboundSetting('tls-settings')),
     steps: ['outbound-connector'],
+  },
+
+  'fwdhosts-miss-eop': { anchor: node(NodeIds.forwardingHosts), steps: ['mailcow-fwdhosts'] },
+  // Exchange keeps the recipient, so the fix is there (or the mailcow mailbox goes).
+  'mailbox-also-in-exchange': {
+    anchor: domainNode(NodeIds.mailcowDomain, NodeIds.mailcow),
+    steps: [],
+  },
+  'smart-host-not-mailcow': {
+    anchor: node(NodeIds.outboundSetting('smart-hosts')),
+    steps: ['outbound-connector'],
+  },
+  'inbound-ips-miss-egress': {
+    anchor: node(NodeIds.inboundSetting('sender-ips')),
+    steps: ['inbound-connector'],
   },
 };
 

@@ -28,6 +28,14 @@ export const NodeIds = {
   outboundSetting: (setting: OutboundSetting): string => `exchange/outbound-connector/${setting}`,
   inbound: 'exchange/inbound-connector',
   inboundSetting: (setting: InboundSetting): string => `exchange/inbound-connector/${setting}`,
+  /** What mailcow's SMTP listener answered (STARTTLS offered or not, reachable or not). */
+  mailcowSmtp: 'mailcow/smtp',
+  /** The certificate mailcow's SMTP listener presents: its names and expiry. */
+  mailcowCertificate: 'mailcow/certificate',
+  /** A shared domain's MX records as DNS answers them now. */
+  dnsMx: (domain: string): string => `dns/domain/${domain}/mx`,
+  /** A shared domain's SPF record as DNS answers it now. */
+  dnsSpf: (domain: string): string => `dns/domain/${domain}/spf`,
   steps: 'steps',
   step: (step: StepId, domain?: string): string =>
     domain === undefined ? `steps/${step}` : `steps/${step}/${domain}`,

@@ -867,6 +867,49 @@ function messageTrace(now: () => number): CmdletDefinition {
   };
 }
 
+// ----- recipients -----------------------------------------------------------------------
+
+/**
+ * `Get-Recipient` over the addresses the tenant holds. Each address is a licensed user's mailbox,
+ * shaped as the cmdlet returns one: `EmailAddresses` with the `SMTP:` prefix of the primary
+ * address, the type in both `RecipientType` and `RecipientTypeDetails`.
+ */
+function recipientObject(address: string): Raw {
+  const local = address.split('@')[0] ?? address;
+  return {
+    Identity: local,
+    Name: local,
+    Alias: local,
+    DisplayName: local,
+    PrimarySmtpAddress: address,
+    EmailAddresses: [`SMTP:${address}`],
+    RecipientType: 'UserMailbox',
+    RecipientTypeDetails: 'UserMailbox',
+    ExternalEmailAddress: null,
+  };
+}
+
+const getRecipient: CmdletDefinition = {
+  write: false,
+  params: { Identity: 'string', ResultSize: 'resultSize', RecipientTypeDetails: 'multi' },
+  run(state, bound) {
+    const all = state.recipients.map(recipientObject);
+    const identity = bound.get('Identity');
+    const objects =
+      typeof identity === 'string' && identity !== ''
+        ? [lookup(state, all, identity, ['Identity', 'Name', 'Alias', 'PrimarySmtpAddress'])]
+        : all;
+    const types = list(bound.get('RecipientTypeDetails')).map((type) => type.toLowerCase());
+    const filtered =
+      types.length === 0
+        ? objects
+        : objects.filter((object) =>
+            types.includes(String(object.RecipientTypeDetails).toLowerCase()),
+          );
+    return { objects: limit(filtered, bound), warnings: [] };
+  },
+};
+
 export function cmdletCatalogue(now: () => number): Record<string, CmdletDefinition> {
   return {
     'Get-AcceptedDomain': getAcceptedDomain,
@@ -880,6 +923,7 @@ export function cmdletCatalogue(now: () => number): Record<string, CmdletDefinit
     'Set-InboundConnector': setInboundConnector,
     'Remove-InboundConnector': removeConnector('inboundConnectors'),
     'Get-MessageTraceV2': messageTrace(now),
+    'Get-Recipient': getRecipient,
   };
 }
 
