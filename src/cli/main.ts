@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { msg } from '../core/messages/catalogue';
 import { parseSpec } from '../core/spec/parse-spec';
+import { runExportPowerShell } from './export-powershell-command';
 import { formatJson, formatSarif, formatText } from './formats';
 
 declare const MAIL_HYBRID_VERSION: string | undefined;
@@ -70,6 +71,8 @@ export function main(argv: string[], io: Output = processOutput): number {
   switch (command) {
     case 'check':
       return runCheck(rest, io);
+    case 'export-powershell':
+      return runExportPowerShell(rest, io);
     case undefined:
     case 'help':
     case '--help':

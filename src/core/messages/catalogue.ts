@@ -1,5 +1,6 @@
 import { cliMessages } from './cli-messages';
 import { dnsMessages } from './dns-messages';
+import { exchangeLiveMessages } from './exchange-live-messages';
 import { exchangeMessages } from './exchange-messages';
 import { findingMessages } from './finding-messages';
 import { mailcowMessages } from './mailcow-messages';
@@ -18,6 +19,7 @@ const english = {
   ...cliMessages,
   ...mailcowMessages,
   ...exchangeMessages,
+  ...exchangeLiveMessages,
   ...dnsMessages,
   ...tlsMessages,
   ...treeMessages,
