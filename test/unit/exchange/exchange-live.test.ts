@@ -369,7 +369,7 @@ describe('Exchange Online live check and steps against the emulated tenant', () 
     const [live] = only(foreign.report.findings, 'inbound-cert-not-accepted-domain');
     assert.equal(live?.severity, 'error');
     assert.equal(live?.source, 'exchange');
-    assert.equal(coveredText(foreign, live as Finding), 'mail.elsewhere.net');
+    assert.equal(coveredText(foreign, live), 'mail.elsewhere.net');
     assert.match(live?.message ?? '', /example\.com, example\.org, relay\.example\.net/);
     assert.match(live?.message ?? '', /5\.7\.64 TenantAttribution/);
   });
