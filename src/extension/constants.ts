@@ -14,6 +14,9 @@ export const Commands = {
   explainCode: 'mailHybrid.finding.explain',
   showLog: 'mailHybrid.log.show',
   runStep: 'mailHybrid.step.run',
+  exchangeSignIn: 'mailHybrid.exchange.signIn',
+  exchangeSignOut: 'mailHybrid.exchange.signOut',
+  exchangeExportPowerShell: 'mailHybrid.exchange.exportPowerShell',
 } as const;
 
 export const Views = {

@@ -2,6 +2,8 @@ import * as vscode from 'vscode';
 import { CodeActionsFeature } from './code-actions-feature';
 import { Commands } from './constants';
 import { DiagnosticsFeature } from './diagnostics-feature';
+import { ExchangeExportCommand } from './exchange-export-command';
+import { ExchangeSignIn } from './exchange-sign-in';
 import { createLogChannel } from './log-channel';
 import { setExtensionRoot } from './readme-links';
 import { SchemaAssistFeature } from './schema-assist-feature';
@@ -24,12 +26,16 @@ export function activate(context: vscode.ExtensionContext): MailHybridApi {
   const specs = new SpecDocuments();
   const diagnostics = new DiagnosticsFeature(specs);
   const vault = new SecretVault(context.secrets);
+  // Its hooks() go into the live host, so checks and steps sign in to Exchange through it.
+  const exchangeSignIn = new ExchangeSignIn(specs, logger);
   context.subscriptions.push(
     specs,
     diagnostics,
     new CodeActionsFeature(specs, diagnostics),
     new SchemaAssistFeature(specs),
     new SpecCommands(specs, vault, logger),
+    exchangeSignIn,
+    new ExchangeExportCommand(specs, logger),
     vscode.commands.registerCommand(Commands.showLog, () => channel.show()),
   );
   logger.info('Mail Hybrid is active.');

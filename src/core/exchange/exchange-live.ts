@@ -28,7 +28,7 @@ import {
 } from './connector-plan';
 import { createTokenSource } from './create-token-source';
 import { ExchangeAdminClient } from './exchange-admin-client';
-import type { ExchangeError } from './exchange-error';
+import type { ExchangeError, ExchangeResult } from './exchange-error';
 import { ExchangeAuthError } from './exchange-error';
 import { originOf } from './exchange-http';
 import { AcceptedDomainStep, inboundConnectorStep, outboundConnectorStep } from './exchange-steps';
@@ -135,6 +135,23 @@ export function exchangeClientFor(session: LiveSession): ExchangeAdminClient {
       ...(host.proxy?.url ? { proxy: host.proxy.url } : {}),
     });
   });
+}
+
+/**
+ * Signs in the way `exchange.auth` says without reading anything: the editor's sign-in command
+ * runs this so a device-code prompt comes when the person asks for it, not in the middle of a
+ * check. The sign-in is kept in the host's `signIns` for the checks that follow.
+ */
+export async function signInToExchange(session: LiveSession): Promise<ExchangeResult<void>> {
+  try {
+    await tokenSourceFor(session).getToken();
+    return { ok: true, value: undefined };
+  } catch (error) {
+    if (error instanceof ExchangeAuthError) {
+      return { ok: false, error: error.error };
+    }
+    throw error;
+  }
 }
 
 /** The spec key a failed read is about, so the finding sits where the fix is made. */

@@ -9,6 +9,7 @@ import { IdentityClient } from '../../../src/core/exchange/identity-client';
 import type { TokenSource } from '../../../src/core/exchange/token-source';
 import { exchangeScope } from '../../../src/core/exchange/token-source';
 import type { Finding } from '../../../src/core/findings/finding';
+import { exchangeCliHooks, exchangeCliSecret } from '../../../src/cli/exchange-cli-hooks';
 import { makeSelfSignedCertificate } from '../../emulators/exchange/self-signed-certificate';
 import type { ExchangeEmulators } from '../../emulators/exchange/start-exchange-emulators';
 import { startExchangeEmulators } from '../../emulators/exchange/start-exchange-emulators';
@@ -119,6 +120,41 @@ describe('Exchange live sign-in, each way and each way it fails', () => {
     signIns.clear();
     await checkLive(text, log.logger, { hooks });
     assert.equal(prompts.length, 2);
+  });
+
+  it('prints the device code of the command line to stderr and signs in', async () => {
+    const printed: string[] = [];
+    const hooks = exchangeCliHooks({
+      err: (text) => {
+        printed.push(text);
+        const code = /enter the code (\S+) /.exec(text)?.[1];
+        if (code) {
+          emulators.identity.approveDeviceCode(code, `admin@${INITIAL_DOMAIN}`);
+        }
+      },
+    });
+    const run = await checkLive(
+      liveSpecText(emulators, { auth: ['method: deviceCode'] }),
+      log.logger,
+      {
+        hooks,
+      },
+    );
+    assert.deepEqual(run.report.unreadable, []);
+    assert.equal(printed.length, 1);
+    assert.match(
+      printed[0] ?? '',
+      new RegExp(`open ${emulators.loginUrl}/devicelogin and enter the code`),
+    );
+  });
+
+  it('reads an env: client secret on the command line, never a secret: or an empty one', async () => {
+    const env = { EXO_SECRET: ADMIN_SECRET, EMPTY: '' };
+    assert.equal(await exchangeCliSecret({ kind: 'env', name: 'EXO_SECRET' }, env), ADMIN_SECRET);
+    assert.equal(await exchangeCliSecret({ kind: 'env', name: 'EMPTY' }, env), undefined);
+    assert.equal(await exchangeCliSecret({ kind: 'env', name: 'UNSET' }, env), undefined);
+    assert.equal(await exchangeCliSecret({ kind: 'secret', name: 'EXO_SECRET' }, env), undefined);
+    assert.equal(await exchangeCliSecret({ kind: 'inline', value: ADMIN_SECRET }, env), undefined);
   });
 
   it('refuses device code where the host cannot show a code', async () => {
