@@ -147,8 +147,19 @@ export function outboundDifferences(
   if (desired.TlsDomain !== undefined && live.TlsDomain !== desired.TlsDomain) {
     add('TlsDomain', desired.TlsDomain, live.TlsDomain, 'tlsDomain');
   }
+  // Not in the spec, but either one breaks the recipe: a rule-scoped connector carries nothing
+  // unless a transport rule sends mail to it, and routing everything via mailcow sends the
+  // tenant's internet mail there too.
+  for (const parameter of OUTBOUND_RECIPE_OFF) {
+    if (live[parameter]) {
+      add(parameter, false, true);
+    }
+  }
   return differences;
 }
+
+/** Outbound settings the recipe needs off; they are sent only to a connector that has them on. */
+const OUTBOUND_RECIPE_OFF = ['IsTransportRuleScoped', 'RouteAllMessagesViaOnPremises'] as const;
 
 export function outboundNewParameters(desired: DesiredOutbound): CmdletParameters {
   const parameters: CmdletParameters = {
@@ -186,10 +197,28 @@ export function outboundSetParameters(
       parameters[name] = value;
     }
   }
+  for (const parameter of OUTBOUND_RECIPE_OFF) {
+    if (differing.has(parameter)) {
+      parameters[parameter] = false;
+    }
+  }
   if (!live.Enabled) {
     parameters.Enabled = true;
   }
   return Object.keys(parameters).length > 1 ? parameters : undefined;
+}
+
+/**
+ * Everything a script's Set-OutboundConnector writes, so running it puts any connector of that
+ * name into the recipe's shape whatever it held before.
+ */
+export function outboundFullSetParameters(desired: DesiredOutbound): CmdletParameters {
+  const { Name: name, ...rest } = outboundNewParameters(desired);
+  const parameters: CmdletParameters = { Identity: String(name), ...rest };
+  for (const parameter of OUTBOUND_RECIPE_OFF) {
+    parameters[parameter] = false;
+  }
+  return { ...parameters, Enabled: true };
 }
 
 // ----- inbound ----------------------------------------------------------------------------
@@ -295,6 +324,12 @@ function inboundAuthParameters(desired: DesiredInbound): CmdletParameters {
         RestrictDomainsToCertificate: true,
       }
     : { SenderIPAddresses: desired.SenderIPAddresses ?? [] };
+}
+
+/** Everything a script's Set-InboundConnector writes (see `outboundFullSetParameters`). */
+export function inboundFullSetParameters(desired: DesiredInbound): CmdletParameters {
+  const { Name: name, ...rest } = inboundNewParameters(desired);
+  return { Identity: String(name), ...rest, Enabled: true };
 }
 
 export function inboundSetParameters(

@@ -210,6 +210,8 @@ const DRIFT_REASONS: Record<string, MessageId> = {
   UseMXRecord: 'exchange.drift.UseMXRecord',
   TlsSettings: 'exchange.drift.Tls',
   TlsDomain: 'exchange.drift.Tls',
+  IsTransportRuleScoped: 'exchange.drift.IsTransportRuleScoped',
+  RouteAllMessagesViaOnPremises: 'exchange.drift.RouteAllMessagesViaOnPremises',
   SenderDomains: 'exchange.drift.SenderDomains',
   TlsSenderCertificateName: 'exchange.drift.Certificate',
   RequireTls: 'exchange.drift.Certificate',

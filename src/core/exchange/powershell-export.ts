@@ -5,8 +5,10 @@ import type { CmdletParameters } from './connector-plan';
 import {
   desiredInbound,
   desiredOutbound,
+  inboundFullSetParameters,
   inboundNewParameters,
   inboundValueProblems,
+  outboundFullSetParameters,
   outboundNewParameters,
   outboundValueProblems,
 } from './connector-plan';
@@ -90,17 +92,17 @@ function connectLine(spec: HybridSpec): string {
 function connectorBlock(
   noun: 'Outbound' | 'Inbound',
   parameters: CmdletParameters,
+  setParameters: CmdletParameters,
   heading: string,
 ): string[] {
-  const { Name: name, ...rest } = parameters;
-  const identity = powerShellString(String(name));
+  const identity = powerShellString(String(parameters.Name));
   return [
     comment(heading),
     `$connector = Get-${noun}Connector -Identity ${identity} -ErrorAction SilentlyContinue`,
     'if (-not $connector) {',
     `    ${commandLine(`New-${noun}Connector`, parameters)}`,
     '} else {',
-    `    ${commandLine(`Set-${noun}Connector`, { Identity: String(name), ...rest, Enabled: true })}`,
+    `    ${commandLine(`Set-${noun}Connector`, setParameters)}`,
     '}',
     '',
   ];
@@ -160,11 +162,13 @@ export function buildPowerShellScript(spec: HybridSpec): PowerShellExport {
     ...connectorBlock(
       'Outbound',
       outboundNewParameters(outbound),
+      outboundFullSetParameters(outbound),
       msg('exchange.ps.outbound', { name: outbound.Name }),
     ),
     ...connectorBlock(
       'Inbound',
       inboundNewParameters(inbound),
+      inboundFullSetParameters(inbound),
       msg('exchange.ps.inbound', { name: inbound.Name }),
     ),
   );

@@ -51,6 +51,10 @@ export const exchangeLiveMessages = {
     "With MX delivery Exchange looks up the domain's MX record, which points back at Exchange, and the mail loops.",
   'exchange.drift.Tls':
     "Exchange checks mailcow's certificate as this setting says; if the check fails, mail to mailcow queues.",
+  'exchange.drift.IsTransportRuleScoped':
+    "A connector scoped to transport rules carries only mail that a rule sends to it, so mail for mailcow's recipients is not passed on.",
+  'exchange.drift.RouteAllMessagesViaOnPremises':
+    "With it on, Exchange sends all of the tenant's outgoing mail, internet mail included, through mailcow.",
   'exchange.drift.SenderDomains':
     'Exchange accepts mail through this connector from these sender domains only.',
   'exchange.drift.Certificate':

@@ -211,6 +211,7 @@ describe('Exchange Online live check and steps against the emulated tenant', () 
           UseMXRecord: true,
           SmartHosts: [],
           TlsSettings: 'EncryptionOnly',
+          IsTransportRuleScoped: true,
           Enabled: false,
         },
       ],
@@ -240,6 +241,7 @@ describe('Exchange Online live check and steps against the emulated tenant', () 
         .sort(),
       [
         ['ConnectorType', 'Partner', 'OnPremises'],
+        ['IsTransportRuleScoped', '$true', '$false'],
         ['SmartHosts', '$null', 'mail.example.com'],
         ['TlsDomain', '$null', 'mail.example.com'],
         ['TlsSettings', 'EncryptionOnly', 'DomainValidation'],
@@ -275,6 +277,7 @@ describe('Exchange Online live check and steps against the emulated tenant', () 
           UseMXRecord: false,
           TlsSettings: 'DomainValidation',
           TlsDomain: 'mail.example.com',
+          IsTransportRuleScoped: false,
           Enabled: true,
         },
       },
