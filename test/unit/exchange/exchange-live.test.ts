@@ -4,6 +4,8 @@ import type { Finding } from '../../../src/core/findings/finding';
 import { withoutSettled } from '../../../src/core/live/live-check';
 import type { SetupStep } from '../../../src/core/plan/step';
 import { NodeIds } from '../../../src/core/tree/node-ids';
+import type { SetupNode } from '../../../src/core/tree/setup-tree';
+import { buildSetupTree } from '../../../src/core/tree/setup-tree';
 import type { ExchangeSeed } from '../../emulators/exchange/exchange-seed';
 import type { ExchangeEmulators } from '../../emulators/exchange/start-exchange-emulators';
 import { startExchangeEmulators } from '../../emulators/exchange/start-exchange-emulators';
@@ -28,6 +30,16 @@ function codes(findings: readonly Finding[]): string[] {
 
 function only(findings: readonly Finding[], code: string): Finding[] {
   return findings.filter((finding) => finding.code === code);
+}
+
+function node(nodes: readonly SetupNode[], id: string): SetupNode | undefined {
+  for (const candidate of nodes) {
+    const found = candidate.id === id ? candidate : node(candidate.children, id);
+    if (found) {
+      return found;
+    }
+  }
+  return undefined;
 }
 
 function step(run: LiveRun, id: string, domain?: string): SetupStep {
@@ -108,6 +120,16 @@ describe('Exchange Online live check and steps against the emulated tenant', () 
       drift: true,
     });
     assert.equal(liveValues.get(NodeIds.outbound)?.value, 'missing');
+    // The setup tree shows the live values beside the spec's and the findings on their nodes.
+    const tree = buildSetupTree(run.parsed, [...run.parsed.findings, ...findings], liveValues);
+    const exampleCom = node(tree, NodeIds.acceptedDomain('example.com'));
+    assert.deepEqual(exampleCom?.live, { value: 'Authoritative', drift: true });
+    assert.equal(exampleCom?.status, 'error');
+    assert.deepEqual(
+      node(tree, NodeIds.outbound)?.findings.map((finding) => finding.code),
+      ['outbound-connector-missing'],
+    );
+    assert.equal(node(tree, NodeIds.step('accepted-domain', 'example.org'))?.status, 'error');
     // The client secret was asked for the sign-in origin, the only place it is sent.
     assert.deepEqual(
       run.secretCalls.map((call) => [call.ref, call.origin]),
