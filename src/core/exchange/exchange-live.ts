@@ -123,12 +123,12 @@ function tokenSourceFor(session: LiveSession): TokenSource {
 }
 
 /** The admin client of this session, signed in the way `exchange.auth` says. */
-// Limitation: of the host's proxy settings only the URL reaches the Exchange clients, which take
-// no NO_PROXY list or TLS switch of their own; without a URL, HTTPS_PROXY and NO_PROXY from the
-// environment apply. Passing `noProxy` through ExchangeHttp would lift this.
 export function exchangeClientFor(session: LiveSession): ExchangeAdminClient {
   return session.memo(EXCHANGE_CLIENT_MEMO, () => {
     const { spec, host } = session;
+    // Limitation: of the host's proxy settings only the URL reaches the Exchange clients, which
+    // take no NO_PROXY list or TLS switch of their own; without a URL, HTTPS_PROXY and NO_PROXY
+    // from the environment apply. Passing `noProxy` through ExchangeHttp would lift this.
     return new ExchangeAdminClient({
       adminBaseUrl: spec.exchange.endpoints.admin,
       tenant: spec.exchange.tenant,
