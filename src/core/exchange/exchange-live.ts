@@ -268,10 +268,19 @@ class ExchangeChecker {
       const id = NodeIds.acceptedDomain(domain.name);
       if (!live) {
         this.liveValues.set(id, { value: msg('exchange.live.value.missing'), drift: true });
-        this.add('accepted-domain-missing', path, 'finding.accepted-domain-missing', {
-          domain: domain.name,
-          tenant: this.exchange.tenant,
-        });
+        // Its step cannot create the domain; run, it fails with what to do instead.
+        this.add(
+          'accepted-domain-missing',
+          path,
+          'finding.accepted-domain-missing',
+          { domain: domain.name, tenant: this.exchange.tenant },
+          stepFix(
+            'exchange.fix.acceptedDomainMissing',
+            'accepted-domain',
+            { domain: domain.name },
+            domain.name,
+          ),
+        );
         continue;
       }
       const internalRelay = live.DomainType === 'InternalRelay';

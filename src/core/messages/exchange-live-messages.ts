@@ -63,6 +63,7 @@ export const exchangeLiveMessages = {
     'Exchange recognises mailcow by these addresses; mail from any other address bounces with 550 5.7.64 TenantAttribution.',
 
   'exchange.fix.acceptedDomain': 'Switch {domain} to Internal relay in Exchange Online',
+  'exchange.fix.acceptedDomainMissing': 'Show how to add {domain} to the tenant',
   'exchange.fix.outbound': 'Make the connector "{name}" (Exchange → mailcow) match the spec',
   'exchange.fix.inbound': 'Make the connector "{name}" (mailcow → Exchange) match the spec',
 

@@ -104,6 +104,7 @@ describe('Exchange Online live check and steps against the emulated tenant', () 
     const [missing] = only(findings, 'accepted-domain-missing');
     assert.equal(coveredText(run, missing as Finding), 'example.org');
     assert.match(missing?.message ?? '', /Microsoft 365 admin center/);
+    assert.equal(missing?.fixes?.[0]?.kind === 'step' && missing.fixes[0].domain, 'example.org');
     // The connectors are defaulted, so their findings sit on the nearest written key.
     for (const code of ['outbound-connector-missing', 'inbound-connector-missing']) {
       const [finding] = only(findings, code);
