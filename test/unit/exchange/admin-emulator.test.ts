@@ -8,6 +8,8 @@ import { startExchangeEmulators } from '../../emulators/exchange/start-exchange-
 import {
   ADMIN_APP,
   ADMIN_SECRET,
+  READER_APP,
+  READER_SECRET,
   TENANT_ID,
   baseSeed,
   guardLoopback,
@@ -31,21 +33,25 @@ describe('the emulated Exchange admin API', () => {
   const log = recordingLogger();
   let emulators: ExchangeEmulators;
   let token = '';
+  let readerToken = '';
 
   before(async () => {
     emulators = await startExchangeEmulators(baseSeed());
-    token = await new ClientCredentialsTokenSource({
-      identity: new IdentityClient({
-        loginBaseUrl: emulators.loginUrl,
-        tenant: TENANT_ID,
+    const appToken = (clientId: string, secret: string): Promise<string> =>
+      new ClientCredentialsTokenSource({
+        identity: new IdentityClient({
+          loginBaseUrl: emulators.loginUrl,
+          tenant: TENANT_ID,
+          logger: log.logger,
+          timeoutMs: 5000,
+        }),
+        clientId,
+        scope: exchangeScope(emulators.adminUrl),
+        loadCredential: () => Promise.resolve({ kind: 'secret', secret }),
         logger: log.logger,
-        timeoutMs: 5000,
-      }),
-      clientId: ADMIN_APP,
-      scope: exchangeScope(emulators.adminUrl),
-      loadCredential: () => Promise.resolve({ kind: 'secret', secret: ADMIN_SECRET }),
-      logger: log.logger,
-    }).getToken();
+      }).getToken();
+    token = await appToken(ADMIN_APP, ADMIN_SECRET);
+    readerToken = await appToken(READER_APP, READER_SECRET);
   });
 
   after(async () => {
@@ -209,6 +215,20 @@ describe('the emulated Exchange admin API', () => {
     assert.match(missing.headers.get('www-authenticate') ?? '', /^Bearer .*error="invalid_token"/);
     const forged = await invoke('Get-AcceptedDomain', {}, { bearer: `${token.slice(0, -4)}AAAA` });
     assert.equal(forged.status, 401);
+  });
+
+  it('lets a reader read but answers its writes with a 403 whose body is not JSON', async () => {
+    const read = await invoke('Get-AcceptedDomain', {}, { bearer: readerToken });
+    assert.equal(read.status, 200);
+    const before = JSON.stringify(emulators.state.acceptedDomains);
+    const write = await invoke(
+      'Set-AcceptedDomain',
+      { Identity: 'example.com', DomainType: 'Authoritative' },
+      { bearer: readerToken },
+    );
+    assert.equal(write.status, 403);
+    assert.equal(write.json, undefined);
+    assert.equal(JSON.stringify(emulators.state.acceptedDomains), before);
   });
 
   it('passes a queued 429 with its Retry-After to the client, then serves again', async () => {
