@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { ExchangeHostHooks, LiveHost } from '../../../src/core/live/live-system';
+import type { ExchangeHostHooks, LiveHost, LiveSession } from '../../../src/core/live/live-system';
 import type { LiveReport } from '../../../src/core/live/live-check';
 import { createLiveSession, runLiveCheck } from '../../../src/core/live/live-check';
 import type { Logger } from '../../../src/core/log';
@@ -55,7 +55,12 @@ export interface LiveRun {
 export async function checkLive(
   text: string,
   logger: Logger,
-  options: { secrets?: Record<string, string>; hooks?: ExchangeHostHooks } = {},
+  options: {
+    secrets?: Record<string, string>;
+    hooks?: ExchangeHostHooks;
+    /** Runs on the session before the check (to seed its memo, for example). */
+    prepare?: (session: LiveSession) => void;
+  } = {},
 ): Promise<LiveRun> {
   const parsed = parseSpec(text, '/specs/hybrid.yaml');
   assert.ok(parsed.spec, 'the spec parses');
@@ -71,6 +76,7 @@ export async function checkLive(
     ...(options.hooks ? { exchange: options.hooks } : {}),
   };
   const session = createLiveSession(parsed.spec, parsed.source, host);
+  options.prepare?.(session);
   const report = await runLiveCheck(session, { modules: [exchangeLiveModule] });
   return { parsed, report, secretCalls };
 }

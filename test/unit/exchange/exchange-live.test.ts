@@ -2,6 +2,11 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import type { Finding } from '../../../src/core/findings/finding';
 import { withoutSettled } from '../../../src/core/live/live-check';
+import { ClientCredentialsTokenSource } from '../../../src/core/exchange/client-credentials-token-source';
+import { ExchangeAdminClient } from '../../../src/core/exchange/exchange-admin-client';
+import { EXCHANGE_CLIENT_MEMO } from '../../../src/core/exchange/exchange-live';
+import { IdentityClient } from '../../../src/core/exchange/identity-client';
+import { exchangeScope } from '../../../src/core/exchange/token-source';
 import type { SetupStep } from '../../../src/core/plan/step';
 import { NodeIds } from '../../../src/core/tree/node-ids';
 import type { SetupNode } from '../../../src/core/tree/setup-tree';
@@ -12,12 +17,15 @@ import { startExchangeEmulators } from '../../emulators/exchange/start-exchange-
 import type { LiveRun } from './exchange-live-kit';
 import { checkLive, coveredText, liveSpecText } from './exchange-live-kit';
 import {
+  ADMIN_APP,
   ADMIN_SECRET,
   INITIAL_DOMAIN,
   READER_APP,
   READER_SECRET,
+  TENANT_ID,
   assertNoSecrets,
   baseSeed,
+  fakeClock,
   guardLoopback,
   recordingLogger,
 } from './exchange-test-kit';
@@ -400,18 +408,47 @@ describe('Exchange Online live check and steps against the emulated tenant', () 
     assert.match(live?.message ?? '', /5\.7\.64 TenantAttribution/);
   });
 
-  it('survives throttling during apply by waiting as Exchange asks', async () => {
+  it('survives throttling during apply by waiting as long as Retry-After says', async () => {
     const emulators = await start();
-    const run = await checkLive(liveSpecText(emulators), log.logger, { secrets: SECRETS });
+    const clock = fakeClock();
+    const run = await checkLive(liveSpecText(emulators), log.logger, {
+      secrets: SECRETS,
+      // The session's client with a clock that records its waits instead of sleeping.
+      prepare: (session) => {
+        session.memo(
+          EXCHANGE_CLIENT_MEMO,
+          () =>
+            new ExchangeAdminClient({
+              adminBaseUrl: emulators.adminUrl,
+              tenant: TENANT_ID,
+              tokenSource: new ClientCredentialsTokenSource({
+                identity: new IdentityClient({
+                  loginBaseUrl: emulators.loginUrl,
+                  tenant: TENANT_ID,
+                  logger: log.logger,
+                  timeoutMs: 5000,
+                }),
+                clientId: ADMIN_APP,
+                scope: exchangeScope(emulators.adminUrl),
+                loadCredential: () => Promise.resolve({ kind: 'secret', secret: ADMIN_SECRET }),
+                logger: log.logger,
+              }),
+              logger: log.logger,
+              clock,
+            }),
+        );
+      },
+    });
     emulators.admin.enqueueFault({
       status: 429,
       cmdlet: 'New-OutboundConnector',
-      headers: { 'Retry-After': '0' },
+      headers: { 'Retry-After': '7' },
       body: { error: { code: 'TooManyRequests', message: 'Too many requests' } },
     });
     const start429 = emulators.admin.requests.length;
     const outcome = await step(run, 'outbound-connector').apply(log.logger);
     assert.equal(outcome.status, 'done', outcome.message);
+    assert.deepEqual(clock.sleeps, [7000]);
     assert.deepEqual(
       emulators.admin.requests.slice(start429).map((request) => [request.cmdlet, request.status]),
       [
