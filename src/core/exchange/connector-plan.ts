@@ -300,8 +300,15 @@ export function inboundDifferences(
     if (!live.RestrictDomainsToCertificate) {
       add('RestrictDomainsToCertificate', true, false, 'auth');
     }
-  } else if (!sameSet(live.SenderIPAddresses, desired.SenderIPAddresses ?? [])) {
-    add('SenderIPAddresses', desired.SenderIPAddresses, live.SenderIPAddresses, 'senderIPs');
+  } else {
+    if (!sameSet(live.SenderIPAddresses, desired.SenderIPAddresses ?? [])) {
+      add('SenderIPAddresses', desired.SenderIPAddresses, live.SenderIPAddresses, 'senderIPs');
+    }
+    // Left on from a certificate setup, it refuses whatever mailcow sends without that
+    // certificate, however right its address is.
+    if (live.RestrictDomainsToCertificate) {
+      add('RestrictDomainsToCertificate', false, true, 'auth');
+    }
   }
   return differences;
 }
@@ -329,7 +336,11 @@ function inboundAuthParameters(desired: DesiredInbound): CmdletParameters {
 /** Everything a script's Set-InboundConnector writes (see `outboundFullSetParameters`). */
 export function inboundFullSetParameters(desired: DesiredInbound): CmdletParameters {
   const { Name: name, ...rest } = inboundNewParameters(desired);
-  return { Identity: String(name), ...rest, Enabled: true };
+  const parameters: CmdletParameters = { Identity: String(name), ...rest };
+  if (desired.auth === 'ip') {
+    parameters.RestrictDomainsToCertificate = false;
+  }
+  return { ...parameters, Enabled: true };
 }
 
 export function inboundSetParameters(
@@ -345,8 +356,16 @@ export function inboundSetParameters(
     parameters.SenderDomains = desired.SenderDomains;
   }
   const authParameters = ['TlsSenderCertificateName', 'RequireTls', 'RestrictDomainsToCertificate'];
-  if (differing.has('SenderIPAddresses') || authParameters.some((name) => differing.has(name))) {
+  if (desired.auth === 'certificate' && authParameters.some((name) => differing.has(name))) {
     Object.assign(parameters, inboundAuthParameters(desired));
+  }
+  if (desired.auth === 'ip') {
+    if (differing.has('SenderIPAddresses')) {
+      Object.assign(parameters, inboundAuthParameters(desired));
+    }
+    if (differing.has('RestrictDomainsToCertificate')) {
+      parameters.RestrictDomainsToCertificate = false;
+    }
   }
   if (!live.Enabled) {
     parameters.Enabled = true;

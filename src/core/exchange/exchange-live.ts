@@ -439,7 +439,10 @@ class ExchangeChecker {
     fix: FindingFix,
   ): void {
     for (const difference of differences) {
-      const reason = DRIFT_REASONS[difference.parameter];
+      const reason =
+        difference.parameter === 'RestrictDomainsToCertificate' && difference.desired === '$false'
+          ? 'exchange.drift.RestrictOff'
+          : DRIFT_REASONS[difference.parameter];
       this.add(
         code,
         difference.path,

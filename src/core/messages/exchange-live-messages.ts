@@ -59,6 +59,8 @@ export const exchangeLiveMessages = {
     'Exchange accepts mail through this connector from these sender domains only.',
   'exchange.drift.Certificate':
     'Exchange recognises mailcow by the certificate it presents; if it cannot, mail from mailcow bounces with 550 5.7.64 TenantAttribution.',
+  'exchange.drift.RestrictOff':
+    'Left on from a certificate setup, it makes Exchange refuse mail that mailcow sends without that certificate, whatever its address; mail from mailcow bounces with 550 5.7.64 TenantAttribution.',
   'exchange.drift.SenderIPAddresses':
     'Exchange recognises mailcow by these addresses; mail from any other address bounces with 550 5.7.64 TenantAttribution.',
 

@@ -337,6 +337,9 @@ describe('Exchange Online live check and steps against the emulated tenant', () 
           ConnectorType: 'OnPremises',
           SenderDomains: ['*'],
           SenderIPAddresses: ['198.51.100.24'],
+          TlsSenderCertificateName: 'mail.example.com',
+          RequireTls: true,
+          RestrictDomainsToCertificate: true,
         },
       ],
     });
@@ -344,16 +347,25 @@ describe('Exchange Online live check and steps against the emulated tenant', () 
       more: ['inboundConnector:', '  auth: ip', '  senderIPs: [198.51.100.25/32]'],
     });
     const run = await checkLive(text, log.logger, { secrets: SECRETS });
-    const [drift] = only(run.report.findings, 'inbound-connector-drift');
+    const inboundDrift = only(run.report.findings, 'inbound-connector-drift');
+    const drift = inboundDrift.find((finding) => finding.message.includes('has SenderIPAddresses'));
+    const restricted = inboundDrift.find((finding) => finding.message.includes('has Restrict'));
+    assert.equal(inboundDrift.length, 2);
+    assert.match(restricted?.message ?? '', /without that certificate/);
     assert.match(
       drift?.message ?? '',
       /SenderIPAddresses 198\.51\.100\.24 .*wants 198\.51\.100\.25\./,
+    );
+    assert.match(
+      restricted?.message ?? '',
+      /RestrictDomainsToCertificate \$true .*wants \$false\./,
     );
     assert.equal(coveredText(run, drift as Finding), 'senderIPs');
     const inbound = step(run, 'inbound-connector');
     assert.deepEqual(inbound.preview().requests[0]?.body, {
       Identity: 'From mailcow',
       SenderIPAddresses: ['198.51.100.25'],
+      RestrictDomainsToCertificate: false,
     });
     assert.equal((await inbound.apply(log.logger)).status, 'done');
     assert.deepEqual(emulators.state.inboundConnectors[0]?.SenderIPAddresses, ['198.51.100.25']);
