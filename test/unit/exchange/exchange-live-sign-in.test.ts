@@ -4,6 +4,9 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { signInToExchange } from '../../../src/core/exchange/exchange-live';
+import { createLiveSession } from '../../../src/core/live/live-check';
+import { parseSpec } from '../../../src/core/spec/parse-spec';
 import { ClientCredentialsTokenSource } from '../../../src/core/exchange/client-credentials-token-source';
 import { IdentityClient } from '../../../src/core/exchange/identity-client';
 import type { TokenSource } from '../../../src/core/exchange/token-source';
@@ -120,6 +123,42 @@ describe('Exchange live sign-in, each way and each way it fails', () => {
     signIns.clear();
     await checkLive(text, log.logger, { hooks });
     assert.equal(prompts.length, 2);
+  });
+
+  it('signs in ahead of a check when asked (the editor command), and the check reuses it', async () => {
+    const prompts: string[] = [];
+    const signIns = new Map<string, TokenSource>();
+    const hooks = {
+      signIns,
+      onDeviceCode: (prompt: { userCode: string; verificationUri: string; message: string }) => {
+        prompts.push(prompt.userCode);
+        emulators.identity.approveDeviceCode(prompt.userCode, `admin@${INITIAL_DOMAIN}`);
+      },
+    };
+    const text = liveSpecText(emulators, { auth: ['method: deviceCode'] });
+    const parsed = parseSpec(text, '/specs/hybrid.yaml');
+    assert.ok(parsed.spec);
+    const session = createLiveSession(parsed.spec, parsed.source, {
+      logger: log.logger,
+      timeoutMs: 5000,
+      resolveSecret: () => Promise.resolve(undefined),
+      exchange: hooks,
+    });
+    const result = await signInToExchange(session);
+    assert.equal(result.ok, true);
+    assert.equal(prompts.length, 1);
+    const run = await checkLive(text, log.logger, { hooks });
+    assert.deepEqual(run.report.unreadable, []);
+    assert.equal(prompts.length, 1, 'the check used the sign-in');
+
+    const refused = await signInToExchange(
+      createLiveSession(parsed.spec, parsed.source, {
+        logger: log.logger,
+        timeoutMs: 5000,
+        resolveSecret: () => Promise.resolve(undefined),
+      }),
+    );
+    assert.ok(!refused.ok && /somewhere to show the code/.test(refused.error.message));
   });
 
   it('prints the device code of the command line to stderr and signs in', async () => {
