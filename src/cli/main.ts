@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { msg } from '../core/messages/catalogue';
 import { parseSpec } from '../core/spec/parse-spec';
 import { runExplainBounce } from './explain-bounce-command';
+import { runExportPowerShell } from './export-powershell-command';
 import { formatJson, formatSarif, formatText } from './formats';
 import { runValidate } from './validate-command';
 
@@ -31,7 +32,10 @@ export function runCheck(args: string[], io: Output): number {
     parsed = parseArgs({
       args,
       allowPositionals: true,
-      options: { live: { type: 'boolean', default: false }, format: { type: 'string', default: 'text' } },
+      options: {
+        live: { type: 'boolean', default: false },
+        format: { type: 'string', default: 'text' },
+      },
     });
   } catch (error) {
     io.err(msg('cli.badOption', { detail: (error as Error).message }));
@@ -57,13 +61,22 @@ export function runCheck(args: string[], io: Output): number {
     // column of the first line would be one off from the editor's.
     text = readFileSync(specArg, 'utf8').replace(/^\uFEFF/, '');
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
+    const reason =
+      (error as NodeJS.ErrnoException).code === 'ENOENT'
+        ? 'no such file'
+        : (error as Error).message;
     io.err(msg('cli.unreadable', { file: specArg, reason }));
     return EXIT_UNUSABLE;
   }
   const { findings } = parseSpec(text, resolve(specArg));
   const report = { spec: specArg, text, findings };
-  io.out(format === 'json' ? formatJson(report) : format === 'sarif' ? formatSarif(report, VERSION) : formatText(report));
+  io.out(
+    format === 'json'
+      ? formatJson(report)
+      : format === 'sarif'
+        ? formatSarif(report, VERSION)
+        : formatText(report),
+  );
   return findings.some((finding) => finding.severity === 'error') ? EXIT_ERRORS : EXIT_CLEAN;
 }
 
@@ -77,6 +90,8 @@ export function main(argv: string[], io: Output = processOutput): number | Promi
       return runExplainBounce(rest, io);
     case 'validate':
       return runValidate(rest, io);
+    case 'export-powershell':
+      return runExportPowerShell(rest, io);
     case undefined:
     case 'help':
     case '--help':

@@ -15,6 +15,9 @@ export const Commands = {
   showLog: 'mailHybrid.log.show',
   runStep: 'mailHybrid.step.run',
   explainBounce: 'mailHybrid.bounce.explain',
+  exchangeSignIn: 'mailHybrid.exchange.signIn',
+  exchangeSignOut: 'mailHybrid.exchange.signOut',
+  exchangeExportPowerShell: 'mailHybrid.exchange.exportPowerShell',
 } as const;
 
 export const Views = {

@@ -3,6 +3,8 @@ import { BounceFeature } from './bounce-feature';
 import { CodeActionsFeature } from './code-actions-feature';
 import { Commands } from './constants';
 import { DiagnosticsFeature } from './diagnostics-feature';
+import { ExchangeExportCommand } from './exchange-export-command';
+import { ExchangeSignIn } from './exchange-sign-in';
 import { createLogChannel } from './log-channel';
 import { setExtensionRoot } from './readme-links';
 import { SchemaAssistFeature } from './schema-assist-feature';
@@ -29,6 +31,8 @@ export function activate(context: vscode.ExtensionContext): MailHybridApi {
   const diagnostics = new DiagnosticsFeature(specs);
   const vault = new SecretVault(context.secrets);
   const tree = new SetupTreeFeature(specs, diagnostics, logger, () => channel.show());
+  // Its hooks() go into the live host, so checks and steps sign in to Exchange through it.
+  const exchangeSignIn = new ExchangeSignIn(specs, logger);
   context.subscriptions.push(
     specs,
     diagnostics,
@@ -37,6 +41,8 @@ export function activate(context: vscode.ExtensionContext): MailHybridApi {
     new SpecCommands(specs, vault, logger),
     tree,
     new BounceFeature(specs, logger),
+    exchangeSignIn,
+    new ExchangeExportCommand(specs, logger),
     vscode.commands.registerCommand(Commands.showLog, () => channel.show()),
   );
   logger.info('Mail Hybrid is active.');

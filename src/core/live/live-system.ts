@@ -1,3 +1,4 @@
+import type { TokenSource } from '../exchange/token-source';
 import type { FindingCode } from '../findings/codes';
 import type { Finding } from '../findings/finding';
 import type { SpecLocator } from '../findings/make-finding';
@@ -36,6 +37,12 @@ export interface ExchangeHostHooks {
   onDeviceCode?: (prompt: { userCode: string; verificationUri: string; message: string }) => void;
   /** Access tokens from the editor's Microsoft account (method `vscode`). */
   getVscodeToken?: (scopes: string[], tenant: string) => Promise<string | undefined>;
+  /**
+   * Interactive sign-ins (device code) kept beyond one session, so a person is not asked for a
+   * new code at every check. The host owns it and clears it (after `signOut()` on each) when the
+   * person signs out; without it every session signs in afresh.
+   */
+  signIns?: Map<string, TokenSource>;
 }
 
 /** One spec with its source, as a live check and the steps see it. */

@@ -1,4 +1,5 @@
 import { dnsLiveModule } from '../dns/dns-live';
+import { exchangeLiveModule } from '../exchange/exchange-live';
 import { tlsLiveModule } from '../tls/tls-live';
 import {
   fwdhostsMissEop,
@@ -12,7 +13,11 @@ import type { CrossSystemRule, LiveSystemModule } from './live-system';
  * Every live system, in the order of `LIVE_SYSTEMS`. Each module lives beside its client
  * (`mailcow/`, `exchange/`, `dns/`, `tls/`) and is listed here once.
  */
-export const LIVE_SYSTEM_MODULES: readonly LiveSystemModule[] = [dnsLiveModule, tlsLiveModule];
+export const LIVE_SYSTEM_MODULES: readonly LiveSystemModule[] = [
+  exchangeLiveModule,
+  dnsLiveModule,
+  tlsLiveModule,
+];
 
 /** Rules that look across systems; each reads only the snapshot it is given. */
 export const CROSS_SYSTEM_RULES: readonly CrossSystemRule[] = [

@@ -3,6 +3,7 @@ import { cliMessages } from './cli-messages';
 import { crossSystemMessages } from './cross-system-messages';
 import { dnsLiveMessages } from './dns-live-messages';
 import { dnsMessages } from './dns-messages';
+import { exchangeLiveMessages } from './exchange-live-messages';
 import { exchangeMessages } from './exchange-messages';
 import { findingMessages } from './finding-messages';
 import { mailcowMessages } from './mailcow-messages';
@@ -23,6 +24,7 @@ const english = {
   ...cliMessages,
   ...mailcowMessages,
   ...exchangeMessages,
+  ...exchangeLiveMessages,
   ...dnsMessages,
   ...dnsLiveMessages,
   ...tlsMessages,
