@@ -2,6 +2,7 @@ import { cliMessages } from './cli-messages';
 import { dnsMessages } from './dns-messages';
 import { exchangeMessages } from './exchange-messages';
 import { findingMessages } from './finding-messages';
+import { mailcowLiveMessages } from './mailcow-live-messages';
 import { mailcowMessages } from './mailcow-messages';
 import { specMessages } from './spec-messages';
 import { tlsMessages } from './tls-messages';
@@ -17,6 +18,7 @@ const english = {
   ...findingMessages,
   ...cliMessages,
   ...mailcowMessages,
+  ...mailcowLiveMessages,
   ...exchangeMessages,
   ...dnsMessages,
   ...tlsMessages,
