@@ -61,9 +61,13 @@ function missingKey(session: LiveSession): LiveReadFailure {
   const { apiKey, origin } = session.spec.mailcow;
   const hint = apiKey ? session.host.explainMissingSecret?.(apiKey) : undefined;
   if (hint) {
-    return unreadable(session, 'mailcow-auth-failed', KEY_PATH, 'finding.mailcow-auth-failed', {
-      reason: hint,
-    });
+    return unreadable(
+      session,
+      'mailcow-auth-failed',
+      KEY_PATH,
+      'finding.mailcow-auth-failed.unavailable',
+      { reason: hint },
+    );
   }
   if (!apiKey) {
     return unreadable(

@@ -1,3 +1,4 @@
+import { cliLiveMessages } from './cli-live-messages';
 import { cliMessages } from './cli-messages';
 import { dnsMessages } from './dns-messages';
 import { exchangeMessages } from './exchange-messages';
@@ -17,6 +18,7 @@ const english = {
   ...specMessages,
   ...findingMessages,
   ...cliMessages,
+  ...cliLiveMessages,
   ...mailcowMessages,
   ...mailcowLiveMessages,
   ...exchangeMessages,

@@ -5,6 +5,7 @@
 export const mailcowLiveMessages = {
   'finding.mailcow-unreachable': 'mailcow cannot be used: {reason}',
   'finding.mailcow-auth-failed': 'mailcow refused the API key: {reason}',
+  'finding.mailcow-auth-failed.unavailable': 'No mailcow API key is available: {reason}',
   'finding.mailcow-auth-failed.noRef':
     'No mailcow API key is configured, so nothing of mailcow could be checked. Create a read-write API key in mailcow (Configuration → Access, API section), then set apiKey: secret:mailcow and run "Mail Hybrid: Store the mailcow API key", or set apiKey: env:MAILCOW_API_KEY and put the key into that environment variable.',
   'finding.mailcow-auth-failed.noSecret':
@@ -13,8 +14,6 @@ export const mailcowLiveMessages = {
     'The environment variable {name} named by apiKey: env:{name} is not set or empty, so no mailcow API key is available. Set it to the read-write key from mailcow (Configuration → Access, API section).',
   'finding.mailcow-auth-failed.inline':
     'apiKey holds the key itself; it is not sent anywhere from the file. Move it into secret storage (secret:) or an environment variable (env:) first.',
-  'finding.mailcow-auth-failed.cliSecret':
-    "apiKey: secret:{name} lives in VS Code's secret storage, which the command line cannot read. On the command line use apiKey: env:VARIABLE and set that variable to the mailcow API key (for a one-off run, copy the spec and change apiKey there).",
   'finding.mailcow-ip-not-allowed':
     'mailcow accepts this API key only from its allowed addresses, and it saw the request come from {address}. Add {address} to the key\'s "Allow API access from these IPs/CIDR network notations" in mailcow (Configuration → Access, API section), or switch on "Skip IP check".',
   'finding.mailcow-key-read-only':

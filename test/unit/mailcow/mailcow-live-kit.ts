@@ -71,6 +71,7 @@ export function specText(
     '    mailboxes: [app@example.org]',
     'mailcow:',
     `  url: ${url}`,
+    '  hostname: mail.example.com',
     '  apiKey: env:MAILCOW_TEST_KEY',
     `  forwardingHosts: [${(options.forwardingHosts ?? [SPF_HOST]).join(', ')}]`,
     'exchange:',
