@@ -14,6 +14,8 @@ export const Commands = {
   explainCode: 'mailHybrid.finding.explain',
   showLog: 'mailHybrid.log.show',
   runStep: 'mailHybrid.step.run',
+  liveRefresh: 'mailHybrid.live.refresh',
+  mailcowApplyAll: 'mailHybrid.mailcow.applyAll',
 } as const;
 
 export const Views = {
@@ -29,6 +31,7 @@ export const Settings = {
   specGlobs: 'specGlobs',
   debounceMs: 'validation.debounceMs',
   logLevel: 'log.level',
+  liveTimeoutMs: 'live.timeoutMs',
 } as const;
 
 export const SECRET_PREFIX = 'mailHybrid.secret.';

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { CodeActionsFeature } from './code-actions-feature';
 import { Commands } from './constants';
 import { DiagnosticsFeature } from './diagnostics-feature';
+import { LiveFeature } from './live-feature';
 import { createLogChannel } from './log-channel';
 import { setExtensionRoot } from './readme-links';
 import { SchemaAssistFeature } from './schema-assist-feature';
@@ -13,6 +14,8 @@ import { SpecDocuments } from './spec-documents';
 export interface MailHybridApi {
   specs: SpecDocuments;
   diagnostics: DiagnosticsFeature;
+  /** Live checks and setup steps; `onDidChangeLive` fires after every live check. */
+  live: LiveFeature;
 }
 
 /** Builds the features and registers them; no file is read and nothing is sent here. */
@@ -24,7 +27,9 @@ export function activate(context: vscode.ExtensionContext): MailHybridApi {
   const specs = new SpecDocuments();
   const diagnostics = new DiagnosticsFeature(specs);
   const vault = new SecretVault(context.secrets);
+  const live = new LiveFeature(specs, diagnostics, vault, logger);
   context.subscriptions.push(
+    live,
     specs,
     diagnostics,
     new CodeActionsFeature(specs, diagnostics),
@@ -33,7 +38,7 @@ export function activate(context: vscode.ExtensionContext): MailHybridApi {
     vscode.commands.registerCommand(Commands.showLog, () => channel.show()),
   );
   logger.info('Mail Hybrid is active.');
-  return { specs, diagnostics };
+  return { specs, diagnostics, live };
 }
 
 export function deactivate(): void {
