@@ -1,3 +1,4 @@
+import { domainToASCII } from 'node:url';
 import { canonicalHost, splitHostPort } from '../net/host-names';
 import type { RelayFlags } from '../spec/model';
 import type { MailcowDomain, MailcowForwardingHost, MailcowRelayhost } from './mailcow-types';
@@ -6,6 +7,15 @@ import type { MailcowDomain, MailcowForwardingHost, MailcowRelayhost } from './m
  * How mailcow and the spec are compared; the live check and the steps share these, so a step
  * is needed exactly when the check reports the difference it fixes.
  */
+
+/**
+ * A domain name as mailcow keys it: lower case and, for international names, the ASCII
+ * (punycode) form it stores (`bücher.example` is `xn--bcher-kva.example` there).
+ */
+export function mailcowDomainName(name: string): string {
+  const lower = name.trim().toLowerCase().replace(/\.$/, '');
+  return domainToASCII(lower) || lower;
+}
 
 /**
  * A relayhost as Postfix reaches it: the host without brackets, in canonical form, and the port

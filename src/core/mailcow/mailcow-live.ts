@@ -19,6 +19,7 @@ import {
   effectiveRelayFlags,
   forwardingEntriesFor,
   gatewayRelayhost,
+  mailcowDomainName,
   matchingRelayhosts,
   relayFlagDrift,
   usesRelayhost,
@@ -240,7 +241,7 @@ function checkMailcow(session: LiveSession, state: MailcowLiveState): LiveCheckR
   const byName = new Map(state.domains.map((domain) => [domain.name, domain]));
   const mailboxes = new Set(state.mailboxes.map((mailbox) => mailbox.username));
   for (const domain of uniqueDomains(spec.domains)) {
-    const live = byName.get(domain.name);
+    const live = byName.get(mailcowDomainName(domain.name));
     const transportFix = stepFix({
       kind: 'step',
       title: msg('fix.step.mailcow-transport', { domain: domain.name, relayhost }),

@@ -9,6 +9,7 @@ import {
   effectiveRelayFlags,
   forwardingEntriesFor,
   gatewayRelayhost,
+  mailcowDomainName,
   matchingRelayhosts,
   missingForwardingHosts,
   relayFlagDrift,
@@ -411,7 +412,12 @@ export function createMailcowSteps(
   const steps: SetupStep[] = [];
   for (const domain of domains) {
     steps.push(
-      new AddDomainStep(client, domain.name, !byName.has(domain.name), options.domain ?? {}),
+      new AddDomainStep(
+        client,
+        domain.name,
+        !byName.has(mailcowDomainName(domain.name)),
+        options.domain ?? {},
+      ),
     );
   }
   steps.push(new AddRelayhostStep(client, relayhost, !gateway, gateway?.id));
@@ -423,7 +429,7 @@ export function createMailcowSteps(
     ),
   );
   for (const domain of domains) {
-    const live = byName.get(domain.name);
+    const live = byName.get(mailcowDomainName(domain.name));
     const needed =
       !live ||
       relayFlagDrift(live, domain.relay).length > 0 ||

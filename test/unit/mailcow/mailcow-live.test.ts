@@ -218,6 +218,23 @@ describe('mailcow live check', () => {
     });
   });
 
+  it('finds an international domain under the ASCII name mailcow stores', async () => {
+    const seed = emptyMailcow({
+      domains: [{ domain_name: 'xn--bcher-kva.example', ...RELAY_ALL, relayhost: '1' }],
+      relayhosts: [{ id: 1, hostname: `[${GATEWAY}]:25` }],
+    });
+    await withMailcow(seed, async (emulator) => {
+      const text = specText(emulator.url).replace('  - example.com', '  - bücher.example');
+      const { report } = await liveCheck(text);
+      const missing = only(report.findings, 'mailcow-domain-missing');
+      assert.deepEqual(
+        missing.map((finding) => finding.message.includes('example.org')),
+        [true],
+      );
+      assert.equal(only(report.findings, 'mailcow-transport-not-set').length, 0);
+    });
+  });
+
   it('reports a relayhost mailcow holds twice', async () => {
     const seed = emptyMailcow({
       relayhosts: [
