@@ -129,4 +129,32 @@ describe('mailcow live: findings from a real mailcow API and their quick fixes',
       .map((diagnostic) => diagnosticCodes([diagnostic])[0]);
     assert.deepEqual(liveCodes, []);
   });
+  it('applies every needed mailcow step in order with one command', async () => {
+    // Someone removed the relayhost and the forwarding host in mailcow meanwhile.
+    emulator.state.relayhosts.clear();
+    emulator.state.domains.get('example.com')!.relayhost = '0';
+    emulator.state.fwdhosts.clear();
+    await vscode.commands.executeCommand('mailHybrid.live.refresh', uri);
+    await waitForDiagnostics(uri, () => withCode(uri, 'mailcow-relayhost-missing').length === 1, {
+      description: 'mailcow-relayhost-missing',
+    });
+    const result = await vscode.commands.executeCommand<{ ok: boolean; message: string }>(
+      'mailHybrid.mailcow.applyAll',
+      uri,
+      { assumeYes: true },
+    );
+    assert.equal(result?.ok, true, result?.message);
+    const relayhosts = [...emulator.state.relayhosts.values()];
+    assert.deepEqual(
+      relayhosts.map((relayhost) => relayhost.hostname),
+      [`[${GATEWAY}]:25`],
+    );
+    assert.equal(emulator.state.domains.get('example.com')!.relayhost, String(relayhosts[0]!.id));
+    assert.equal(emulator.state.fwdhosts.get('198.51.100.7')?.source, '198.51.100.7');
+    await waitForDiagnostics(
+      uri,
+      (found) => !found.some((diagnostic) => diagnostic.source === 'mail-hybrid (mailcow)'),
+      { description: 'no mailcow finding left' },
+    );
+  });
 });
