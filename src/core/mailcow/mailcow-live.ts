@@ -12,7 +12,7 @@ import type {
 import { msg } from '../messages/catalogue';
 import type { MessageArgs, MessageId } from '../messages/catalogue';
 import { canonicalHost } from '../net/host-names';
-import type { SpecPath } from '../spec/model';
+import type { DomainSpec, SpecPath } from '../spec/model';
 import { NodeIds } from '../tree/node-ids';
 import {
   RELAY_FLAG_KEYS,
@@ -29,7 +29,7 @@ import { mailcowApiKey, mailcowClientFor, usableMailcowUrl } from './mailcow-ses
 import type { MailcowState } from './mailcow-state';
 import { readMailcowState } from './mailcow-state';
 import { RELAY_FLAG_LABELS, createMailcowSteps, flagWords, uniqueDomains } from './mailcow-steps';
-import type { MailcowRelayhost } from './mailcow-types';
+import type { MailcowDomain, MailcowRelayhost } from './mailcow-types';
 
 /** What the live check read from mailcow, and whether the key may change anything. */
 export interface MailcowLiveState extends MailcowState {
@@ -170,61 +170,95 @@ function relayhostText(relayhost: MailcowRelayhost): string {
   return msg('mailcow.live.value.relayhostId', { hostname: relayhost.hostname, id: relayhost.id });
 }
 
-/** Compares what mailcow holds with the spec; the steps fix exactly what this reports. */
-function checkMailcow(session: LiveSession, state: MailcowLiveState): LiveCheckResult {
-  const { spec, locator } = session;
-  const findings: Finding[] = [];
-  const liveValues: LiveValueMap = new Map();
-  const canFix = state.writable !== false;
-  const stepFix = (fix: FindingFix): { fixes?: FindingFix[] } => (canFix ? { fixes: [fix] } : {});
-  const relayhost = spec.mailcow.relayhost;
-  const none = msg('mailcow.live.value.none');
+/**
+ * Compares what mailcow holds with the spec, one part of the recipe per method; the steps fix
+ * exactly what this reports. Every node that was read gets a live value, matching or not.
+ */
+class MailcowComparison {
+  readonly findings: Finding[] = [];
+  readonly liveValues: LiveValueMap = new Map();
+  private readonly none = msg('mailcow.live.value.none');
+  private readonly relayhost: string;
 
-  liveValues.set(NodeIds.mailcow, {
-    value: msg('mailcow.live.value.account', {
-      url: spec.mailcow.url,
-      access: msg(
-        state.writable === false ? 'mailcow.live.value.readOnly' : 'mailcow.live.value.readWrite',
-      ),
-    }),
-    drift: state.writable === false,
-  });
-  if (state.writable === false) {
-    findings.push(
-      findingAt(locator, 'mailcow-key-read-only', KEY_PATH, 'finding.mailcow-key-read-only'),
-    );
+  constructor(
+    private readonly session: LiveSession,
+    private readonly state: MailcowLiveState,
+  ) {
+    this.relayhost = session.spec.mailcow.relayhost;
   }
 
-  // The relayhost.
-  const matching = matchingRelayhosts(state.relayhosts, relayhost);
-  const gateway = gatewayRelayhost(state.relayhosts, relayhost);
-  liveValues.set(NodeIds.relayhost, {
-    value: matching.length > 0 ? matching.map(relayhostText).join(', ') : none,
-    drift: matching.length !== 1,
-  });
-  if (matching.length === 0) {
-    findings.push(
-      findingAt(
-        locator,
+  run(): LiveCheckResult {
+    this.account();
+    this.relayhostEntry();
+    const byName = new Map(this.state.domains.map((domain) => [domain.name, domain]));
+    for (const domain of uniqueDomains(this.session.spec.domains)) {
+      this.mailboxes(domain);
+      const live = byName.get(mailcowDomainName(domain.name));
+      if (live) {
+        this.relayFlags(domain, live);
+        this.transport(domain, live);
+      } else {
+        this.missingDomain(domain);
+      }
+    }
+    this.forwardingHosts();
+    return { findings: this.findings, liveValues: this.liveValues };
+  }
+
+  /** A step fix, unless the key is read-only and no step could run. */
+  private fix(fix: FindingFix): { fixes?: FindingFix[] } {
+    return this.state.writable === false ? {} : { fixes: [fix] };
+  }
+
+  private add(
+    code: FindingCode,
+    path: SpecPath,
+    messageId: MessageId,
+    args: MessageArgs,
+    options: { fixes?: FindingFix[] } = {},
+  ): void {
+    this.findings.push(findingAt(this.session.locator, code, path, messageId, args, options));
+  }
+
+  private account(): void {
+    const readOnly = this.state.writable === false;
+    this.liveValues.set(NodeIds.mailcow, {
+      value: msg('mailcow.live.value.account', {
+        url: this.session.spec.mailcow.url,
+        access: msg(readOnly ? 'mailcow.live.value.readOnly' : 'mailcow.live.value.readWrite'),
+      }),
+      drift: readOnly,
+    });
+    if (readOnly) {
+      this.add('mailcow-key-read-only', KEY_PATH, 'finding.mailcow-key-read-only', {});
+    }
+  }
+
+  private relayhostEntry(): void {
+    const { relayhost, none } = this;
+    const relayhosts = this.state.relayhosts;
+    const matching = matchingRelayhosts(relayhosts, relayhost);
+    this.liveValues.set(NodeIds.relayhost, {
+      value: matching.length > 0 ? matching.map(relayhostText).join(', ') : none,
+      drift: matching.length !== 1,
+    });
+    if (matching.length === 0) {
+      this.add(
         'mailcow-relayhost-missing',
         RELAYHOST_PATH,
         'finding.mailcow-relayhost-missing',
         {
           relayhost,
-          actual:
-            state.relayhosts.length > 0 ? state.relayhosts.map(relayhostText).join(', ') : none,
+          actual: relayhosts.length > 0 ? relayhosts.map(relayhostText).join(', ') : none,
         },
-        stepFix({
+        this.fix({
           kind: 'step',
           title: msg('fix.step.mailcow-relayhost', { relayhost }),
           stepId: 'mailcow-relayhost',
         }),
-      ),
-    );
-  } else if (matching.length > 1) {
-    findings.push(
-      findingAt(
-        locator,
+      );
+    } else if (matching.length > 1) {
+      this.add(
         'mailcow-relayhost-duplicate',
         RELAYHOST_PATH,
         'finding.mailcow-relayhost-duplicate',
@@ -233,176 +267,168 @@ function checkMailcow(session: LiveSession, state: MailcowLiveState): LiveCheckR
           count: matching.length,
           ids: matching.map((item) => item.id).join(', '),
         },
-      ),
+      );
+    }
+  }
+
+  private missingDomain(domain: DomainSpec): void {
+    this.liveValues.set(NodeIds.mailcowDomain(domain.name), {
+      value: msg('mailcow.live.value.missing'),
+      drift: true,
+    });
+    this.add(
+      'mailcow-domain-missing',
+      domain.path,
+      'finding.mailcow-domain-missing',
+      { domain: domain.name },
+      this.fix({
+        kind: 'step',
+        title: msg('fix.step.mailcow-domain', { domain: domain.name }),
+        stepId: 'mailcow-domain',
+        domain: domain.name,
+      }),
     );
   }
 
-  // The domains, their relay flags, transport and mailboxes.
-  const byName = new Map(state.domains.map((domain) => [domain.name, domain]));
-  const mailboxes = new Set(state.mailboxes.map((mailbox) => mailbox.username));
-  for (const domain of uniqueDomains(spec.domains)) {
-    const live = byName.get(mailcowDomainName(domain.name));
-    const transportFix = stepFix({
-      kind: 'step',
-      title: msg('fix.step.mailcow-transport', { domain: domain.name, relayhost }),
-      stepId: 'mailcow-transport',
-      domain: domain.name,
-    });
-    liveValues.set(NodeIds.mailcowDomain(domain.name), {
-      value: msg(live ? 'mailcow.live.value.present' : 'mailcow.live.value.missing'),
-      drift: !live,
-    });
+  private mailboxes(domain: DomainSpec): void {
+    const present = new Set(this.state.mailboxes.map((mailbox) => mailbox.username));
     domain.mailboxes.forEach((address, index) => {
-      const present = mailboxes.has(address.toLowerCase());
-      liveValues.set(NodeIds.mailbox(domain.name, address), {
-        value: msg(present ? 'tree.value.onMailcow' : 'mailcow.live.value.missing'),
-        drift: !present,
+      const found = present.has(address.toLowerCase());
+      this.liveValues.set(NodeIds.mailbox(domain.name, address), {
+        value: msg(found ? 'tree.value.onMailcow' : 'mailcow.live.value.missing'),
+        drift: !found,
       });
-      if (!present) {
-        findings.push(
-          findingAt(
-            locator,
-            'mailcow-mailbox-missing',
-            [...domain.path, 'mailboxes', index],
-            'finding.mailcow-mailbox-missing',
-            {
-              address,
-            },
-          ),
+      if (!found) {
+        this.add(
+          'mailcow-mailbox-missing',
+          [...domain.path, 'mailboxes', index],
+          'finding.mailcow-mailbox-missing',
+          { address },
         );
       }
     });
-    if (!live) {
-      findings.push(
-        findingAt(
-          locator,
-          'mailcow-domain-missing',
-          domain.path,
-          'finding.mailcow-domain-missing',
-          { domain: domain.name },
-          stepFix({
-            kind: 'step',
-            title: msg('fix.step.mailcow-domain', { domain: domain.name }),
-            stepId: 'mailcow-domain',
-            domain: domain.name,
-          }),
-        ),
-      );
-      continue;
-    }
+  }
 
+  private transportFix(domain: DomainSpec): { fixes?: FindingFix[] } {
+    return this.fix({
+      kind: 'step',
+      title: msg('fix.step.mailcow-transport', { domain: domain.name, relayhost: this.relayhost }),
+      stepId: 'mailcow-transport',
+      domain: domain.name,
+    });
+  }
+
+  private relayFlags(domain: DomainSpec, live: MailcowDomain): void {
+    this.liveValues.set(NodeIds.mailcowDomain(domain.name), {
+      value: msg('mailcow.live.value.present'),
+      drift: false,
+    });
     const effective = effectiveRelayFlags(domain.relay);
     const drift = relayFlagDrift(live, domain.relay);
     for (const key of RELAY_FLAG_KEYS) {
-      liveValues.set(NodeIds.relayFlag(domain.name, key), {
+      this.liveValues.set(NodeIds.relayFlag(domain.name, key), {
         value: msg(live.relay[key] ? 'tree.value.on' : 'tree.value.off'),
         drift: drift.includes(key),
       });
     }
-    if (drift.length > 0) {
-      const onOff = (value: boolean): string => msg(value ? 'mailcow.live.on' : 'mailcow.live.off');
-      const items = drift.map((key) =>
-        msg('finding.mailcow-relay-flags-drift.item', {
-          flag: msg(RELAY_FLAG_LABELS[key]),
-          actual: onOff(live.relay[key]),
-          desired: onOff(effective[key]),
-        }),
-      );
-      const coupled = RELAY_FLAG_KEYS.some((key) => effective[key] !== domain.relay[key])
-        ? msg('finding.mailcow-relay-flags-drift.coupled', { effective: flagWords(effective) })
-        : '';
-      findings.push(
-        findingAt(
-          locator,
-          'mailcow-relay-flags-drift',
-          [...domain.path, 'relay'],
-          'finding.mailcow-relay-flags-drift',
-          { domain: domain.name, differences: items.join('; ') + coupled },
-          transportFix,
-        ),
-      );
+    if (drift.length === 0) {
+      return;
     }
+    const onOff = (value: boolean): string => msg(value ? 'mailcow.live.on' : 'mailcow.live.off');
+    const items = drift.map((key) =>
+      msg('finding.mailcow-relay-flags-drift.item', {
+        flag: msg(RELAY_FLAG_LABELS[key]),
+        actual: onOff(live.relay[key]),
+        desired: onOff(effective[key]),
+      }),
+    );
+    const coupled = RELAY_FLAG_KEYS.some((key) => effective[key] !== domain.relay[key])
+      ? msg('finding.mailcow-relay-flags-drift.coupled', { effective: flagWords(effective) })
+      : '';
+    this.add(
+      'mailcow-relay-flags-drift',
+      [...domain.path, 'relay'],
+      'finding.mailcow-relay-flags-drift',
+      { domain: domain.name, differences: items.join('; ') + coupled },
+      this.transportFix(domain),
+    );
+  }
 
-    const used = state.relayhosts.find((item) => item.id === live.relayhostId);
+  private transport(domain: DomainSpec, live: MailcowDomain): void {
+    const { relayhost } = this;
+    const relayhosts = this.state.relayhosts;
+    const used = relayhosts.find((item) => item.id === live.relayhostId);
     const actual =
       live.relayhostId === 0
-        ? none
+        ? this.none
         : used
           ? relayhostText(used)
           : msg('mailcow.live.value.unknownRelayhost', { id: live.relayhostId });
-    const routed = usesRelayhost(live, state.relayhosts, relayhost);
-    liveValues.set(NodeIds.transport(domain.name), { value: actual, drift: !routed });
-    if (!routed) {
-      findings.push(
-        findingAt(
-          locator,
-          'mailcow-transport-not-set',
-          domain.path,
-          gateway
-            ? 'finding.mailcow-transport-not-set'
-            : 'finding.mailcow-transport-not-set.noRelayhost',
-          { domain: domain.name, actual, relayhost },
-          transportFix,
-        ),
-      );
-    }
-  }
-
-  // The forwarding hosts: by source (a resolved name) and by address (a literal in the spec).
-  const seen = new Set<string>();
-  const missing: string[] = [];
-  spec.mailcow.forwardingHosts.forEach((host, index) => {
-    const key = canonicalHost(host);
-    if (key === '' || seen.has(key)) {
+    const routed = usesRelayhost(live, relayhosts, relayhost);
+    this.liveValues.set(NodeIds.transport(domain.name), { value: actual, drift: !routed });
+    if (routed) {
       return;
     }
-    seen.add(key);
-    const entries = forwardingEntriesFor(state.fwdhosts, host);
-    liveValues.set(NodeIds.forwardingHost(host), {
-      value:
-        entries.length > 0
-          ? entries.map((entry) => entry.host).join(', ')
-          : msg('mailcow.live.value.missing'),
-      drift: entries.length === 0,
-    });
-    if (entries.length === 0) {
-      missing.push(host);
-      const path = locator.has([...FWDHOSTS_PATH, index])
-        ? [...FWDHOSTS_PATH, index]
-        : FWDHOSTS_PATH;
-      const sources = [...new Set(state.fwdhosts.map((entry) => entry.source))];
-      findings.push(
-        findingAt(
-          locator,
-          'mailcow-fwdhost-missing',
-          path,
-          'finding.mailcow-fwdhost-missing',
-          {
-            host,
-            actual: sources.length > 0 ? sources.join(', ') : none,
-          },
-          stepFix({
-            kind: 'step',
-            title: msg('fix.step.mailcow-fwdhosts'),
-            stepId: 'mailcow-fwdhosts',
-          }),
-        ),
-      );
-    }
-  });
-  const sources = [...new Set(state.fwdhosts.map((entry) => entry.source))];
-  liveValues.set(NodeIds.forwardingHosts, {
-    value:
-      state.fwdhosts.length > 0
-        ? msg('mailcow.live.value.hostCount', {
-            count: state.fwdhosts.length,
-            sources: sources.join(', '),
-          })
-        : none,
-    drift: missing.length > 0,
-  });
+    this.add(
+      'mailcow-transport-not-set',
+      domain.path,
+      gatewayRelayhost(relayhosts, relayhost)
+        ? 'finding.mailcow-transport-not-set'
+        : 'finding.mailcow-transport-not-set.noRelayhost',
+      { domain: domain.name, actual, relayhost },
+      this.transportFix(domain),
+    );
+  }
 
-  return { findings, liveValues };
+  /** By source (a name mailcow resolved) and by address (a literal written in the spec). */
+  private forwardingHosts(): void {
+    const { locator, spec } = this.session;
+    const fwdhosts = this.state.fwdhosts;
+    const sources = [...new Set(fwdhosts.map((entry) => entry.source))];
+    const seen = new Set<string>();
+    let missing = 0;
+    spec.mailcow.forwardingHosts.forEach((host, index) => {
+      const key = canonicalHost(host);
+      if (key === '' || seen.has(key)) {
+        return;
+      }
+      seen.add(key);
+      const entries = forwardingEntriesFor(fwdhosts, host);
+      this.liveValues.set(NodeIds.forwardingHost(host), {
+        value:
+          entries.length > 0
+            ? entries.map((entry) => entry.host).join(', ')
+            : msg('mailcow.live.value.missing'),
+        drift: entries.length === 0,
+      });
+      if (entries.length > 0) {
+        return;
+      }
+      missing += 1;
+      const item = [...FWDHOSTS_PATH, index];
+      this.add(
+        'mailcow-fwdhost-missing',
+        locator.has(item) ? item : FWDHOSTS_PATH,
+        'finding.mailcow-fwdhost-missing',
+        { host, actual: sources.length > 0 ? sources.join(', ') : this.none },
+        this.fix({
+          kind: 'step',
+          title: msg('fix.step.mailcow-fwdhosts'),
+          stepId: 'mailcow-fwdhosts',
+        }),
+      );
+    });
+    this.liveValues.set(NodeIds.forwardingHosts, {
+      value:
+        fwdhosts.length > 0
+          ? msg('mailcow.live.value.hostCount', {
+              count: fwdhosts.length,
+              sources: sources.join(', '),
+            })
+          : this.none,
+      drift: missing > 0,
+    });
+  }
 }
 
 /**
@@ -414,6 +440,6 @@ export const mailcowLiveModule: LiveSystemModule<MailcowLiveState> = {
   system: 'mailcow',
   applies: (session) => usableMailcowUrl(session.spec.mailcow.url),
   read: readMailcow,
-  check: (session, state) => checkMailcow(session, state),
+  check: (session, state) => new MailcowComparison(session, state).run(),
   steps: (session, state) => createMailcowSteps(session, state),
 };

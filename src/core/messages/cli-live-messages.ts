@@ -2,7 +2,6 @@
 export const cliLiveMessages = {
   'cli.live.secretUnreadable':
     "secret:{name} lives in VS Code's secret storage, which the command line cannot read. On the command line write env:VARIABLE instead (for example apiKey: env:MAILCOW_API_KEY) and set that environment variable to the key.",
-  'cli.live.unreadable': '{system} could not be read: {reason}',
   'cli.plan.heading': 'Steps that would run for {file}:',
   'cli.plan.nothing': 'Nothing to do: the live systems match {file}.',
   'cli.plan.step': '{number}. {title}',
@@ -14,5 +13,4 @@ export const cliLiveMessages = {
   'cli.apply.ask': 'Run this step? [y/N] ',
   'cli.apply.outcome': '{status}: {message}',
   'cli.apply.detail': '    {detail}',
-  'cli.badNumber': '--{option} takes a number of milliseconds, not "{value}".',
 } as const satisfies Record<string, string>;

@@ -44,7 +44,6 @@ export const mailcowLiveMessages = {
   'mailcow.live.value.none': '(none)',
   'mailcow.live.value.relayhostId': '{hostname} (id {id})',
   'mailcow.live.value.unknownRelayhost': 'id {id}, which does not exist',
-  'mailcow.live.value.addresses': '{addresses}',
   'mailcow.live.value.account': '{url} ({access} key)',
   'mailcow.live.value.readWrite': 'read-write',
   'mailcow.live.value.readOnly': 'read-only',

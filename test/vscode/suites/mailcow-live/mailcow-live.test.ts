@@ -129,6 +129,7 @@ describe('mailcow live: findings from a real mailcow API and their quick fixes',
       .map((diagnostic) => diagnosticCodes([diagnostic])[0]);
     assert.deepEqual(liveCodes, []);
   });
+
   it('applies every needed mailcow step in order with one command', async () => {
     // Someone removed the relayhost and the forwarding host in mailcow meanwhile.
     emulator.state.relayhosts.clear();
