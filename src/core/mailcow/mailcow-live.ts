@@ -157,6 +157,9 @@ async function readMailcow(session: LiveSession): Promise<LiveRead<MailcowLiveSt
   if (!read.ok) {
     return failureFinding(session, read.error);
   }
+  session.host.logger.debug(
+    'mailcow: asking whether the key may write, with an edit of no domain (it changes nothing)',
+  );
   const access = await client.canWrite();
   if (!access.ok) {
     session.host.logger.warn(
