@@ -389,9 +389,14 @@ class TransportStep implements SetupStep {
 /** The shared domains, each once (the offline rules report duplicates). */
 export function uniqueDomains(domains: readonly DomainSpec[]): DomainSpec[] {
   const seen = new Set<string>();
-  return domains.filter(
-    (domain) => domain.name !== '' && !seen.has(domain.name) && !!seen.add(domain.name),
-  );
+  return domains.filter((domain) => {
+    const key = mailcowDomainName(domain.name);
+    if (key === '' || seen.has(key)) {
+      return false;
+    }
+    seen.add(key);
+    return true;
+  });
 }
 
 /**
