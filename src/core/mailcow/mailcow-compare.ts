@@ -27,29 +27,30 @@ export function relayhostKey(value: string): string {
   return `${canonicalHost(host)}:${port ?? 25}`;
 }
 
-/** The relayhosts of mailcow that are the spec's relayhost, by id. */
+/**
+ * The relayhosts of mailcow that are the spec's relayhost and in use. Postfix only routes
+ * through active relayhosts, so a switched-off one counts as missing.
+ */
 export function matchingRelayhosts(
   relayhosts: readonly MailcowRelayhost[],
   wanted: string,
 ): MailcowRelayhost[] {
   const key = relayhostKey(wanted);
-  return relayhosts.filter((relayhost) => relayhostKey(relayhost.hostname) === key);
+  return relayhosts.filter(
+    (relayhost) => relayhost.active && relayhostKey(relayhost.hostname) === key,
+  );
 }
 
 /**
- * The relayhost a domain should use: among the matching ones, an active one already used by a
- * domain, else the first active one, else the first. Undefined when there is none.
+ * The relayhost a domain should use: among the matching ones, one already used by a domain,
+ * else the one with the lowest id. Undefined when there is none.
  */
 export function gatewayRelayhost(
   relayhosts: readonly MailcowRelayhost[],
   wanted: string,
 ): MailcowRelayhost | undefined {
   const matching = matchingRelayhosts(relayhosts, wanted).sort((a, b) => a.id - b.id);
-  return (
-    matching.find((relayhost) => relayhost.active && relayhost.usedByDomains.length > 0) ??
-    matching.find((relayhost) => relayhost.active) ??
-    matching[0]
-  );
+  return matching.find((relayhost) => relayhost.usedByDomains.length > 0) ?? matching[0];
 }
 
 /**

@@ -170,7 +170,13 @@ async function readMailcow(session: LiveSession): Promise<LiveRead<MailcowLiveSt
 }
 
 function relayhostText(relayhost: MailcowRelayhost): string {
-  return msg('mailcow.live.value.relayhostId', { hostname: relayhost.hostname, id: relayhost.id });
+  return msg(
+    relayhost.active ? 'mailcow.live.value.relayhostId' : 'mailcow.live.value.relayhostOff',
+    {
+      hostname: relayhost.hostname,
+      id: relayhost.id,
+    },
+  );
 }
 
 /**

@@ -43,6 +43,7 @@ export const mailcowLiveMessages = {
   'mailcow.live.value.missing': 'missing',
   'mailcow.live.value.none': '(none)',
   'mailcow.live.value.relayhostId': '{hostname} (id {id})',
+  'mailcow.live.value.relayhostOff': '{hostname} (id {id}, switched off)',
   'mailcow.live.value.unknownRelayhost': 'id {id}, which does not exist',
   'mailcow.live.value.account': '{url} ({access} key)',
   'mailcow.live.value.readWrite': 'read-write',

@@ -235,6 +235,27 @@ describe('mailcow live check', () => {
     });
   });
 
+  it('counts a switched-off relayhost as missing, and the steps route the domain through a new one', async () => {
+    const seed = emptyMailcow({
+      domains: [{ domain_name: 'example.com', ...RELAY_ALL, relayhost: '5' }],
+      relayhosts: [{ id: 5, hostname: `[${GATEWAY}]:25`, active: 0 }],
+    });
+    await withMailcow(seed, async (emulator) => {
+      const text = specText(emulator.url).replace(/ {2}- name: example\.org\n(.*\n){2}/, '');
+      const { report } = await liveCheck(text);
+      const missing = only(report.findings, 'mailcow-relayhost-missing')[0];
+      assert.ok(missing, JSON.stringify(codesOf(report.findings)));
+      assert.match(missing.message, /id 5, switched off/);
+      assert.equal(only(report.findings, 'mailcow-transport-not-set').length, 1);
+      const steps = report.steps.filter((step) => step.id !== 'mailcow-fwdhosts');
+      const result = await runStepsInOrder(steps, silent);
+      assert.equal(result.ok, true, result.message);
+      const active = [...emulator.state.relayhosts.values()].filter((row) => row.active === 1);
+      assert.equal(active.length, 1);
+      assert.equal(emulator.state.domains.get('example.com')!.relayhost, String(active[0]!.id));
+    });
+  });
+
   it('reports a relayhost mailcow holds twice', async () => {
     const seed = emptyMailcow({
       relayhosts: [
