@@ -1,97 +1,32 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { msg } from '../core/messages/catalogue';
-import { parseSpec } from '../core/spec/parse-spec';
+import { runApply } from './apply-command';
+import { runCheck } from './check-command';
 import { runExplainBounce } from './explain-bounce-command';
 import { runExportPowerShell } from './export-powershell-command';
-import { formatJson, formatSarif, formatText } from './formats';
+import type { CliIo } from './cli-io';
+import { EXIT_CLEAN, EXIT_UNUSABLE, processIo } from './cli-io';
+import { runPlan } from './plan-command';
 import { runValidate } from './validate-command';
 
 declare const MAIL_HYBRID_VERSION: string | undefined;
 const VERSION = typeof MAIL_HYBRID_VERSION === 'string' ? MAIL_HYBRID_VERSION : '0.0.0-dev';
 
-/** Exit codes of the contract: findings decide 0 or 1; 2 means the check could not run. */
-const EXIT_CLEAN = 0;
-const EXIT_ERRORS = 1;
-const EXIT_UNUSABLE = 2;
-
-interface Output {
-  out(text: string): void;
-  err(text: string): void;
-}
-
-const processOutput: Output = {
-  out: (text) => process.stdout.write(`${text}\n`),
-  err: (text) => process.stderr.write(`${text}\n`),
-};
-
-export function runCheck(args: string[], io: Output): number {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        live: { type: 'boolean', default: false },
-        format: { type: 'string', default: 'text' },
-      },
-    });
-  } catch (error) {
-    io.err(msg('cli.badOption', { detail: (error as Error).message }));
-    return EXIT_UNUSABLE;
-  }
-  const [specArg, ...extra] = parsed.positionals;
-  const format = parsed.values.format ?? 'text';
-  if (!specArg || extra.length > 0) {
-    io.err(msg('cli.missingSpec'));
-    return EXIT_UNUSABLE;
-  }
-  if (!['text', 'json', 'sarif'].includes(format)) {
-    io.err(msg('cli.badFormat', { format }));
-    return EXIT_UNUSABLE;
-  }
-  if (parsed.values.live) {
-    io.err(msg('cli.liveUnavailable'));
-    return EXIT_UNUSABLE;
-  }
-  let text: string;
-  try {
-    // Editors drop a UTF-8 byte order mark from the text they hold; so does the CLI, or every
-    // column of the first line would be one off from the editor's.
-    text = readFileSync(specArg, 'utf8').replace(/^\uFEFF/, '');
-  } catch (error) {
-    const reason =
-      (error as NodeJS.ErrnoException).code === 'ENOENT'
-        ? 'no such file'
-        : (error as Error).message;
-    io.err(msg('cli.unreadable', { file: specArg, reason }));
-    return EXIT_UNUSABLE;
-  }
-  const { findings } = parseSpec(text, resolve(specArg));
-  const report = { spec: specArg, text, findings };
-  io.out(
-    format === 'json'
-      ? formatJson(report)
-      : format === 'sarif'
-        ? formatSarif(report, VERSION)
-        : formatText(report),
-  );
-  return findings.some((finding) => finding.severity === 'error') ? EXIT_ERRORS : EXIT_CLEAN;
-}
-
-/** The exit code; commands that go over the network answer with a promise of it. */
-export function main(argv: string[], io: Output = processOutput): number | Promise<number> {
+/** Dispatches to one command per file; each returns the process exit code. */
+export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'check':
-      return runCheck(rest, io);
+      return runCheck(rest, io, VERSION);
+    case 'plan':
+      return runPlan(rest, io);
+    case 'apply':
+      return runApply(rest, io);
+    case 'export-powershell':
+      return runExportPowerShell(rest, io);
     case 'explain-bounce':
       return runExplainBounce(rest, io);
     case 'validate':
       return runValidate(rest, io);
-    case 'export-powershell':
-      return runExportPowerShell(rest, io);
     case undefined:
     case 'help':
     case '--help':
@@ -105,7 +40,7 @@ export function main(argv: string[], io: Output = processOutput): number | Promi
 }
 
 if (require.main === module) {
-  void Promise.resolve(main(process.argv.slice(2))).then((code) => {
+  void main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });
 }

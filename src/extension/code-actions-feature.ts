@@ -33,7 +33,9 @@ export class CodeActionsFeature implements vscode.CodeActionProvider, vscode.Dis
     if (!this.specs.isSpec(document)) {
       return [];
     }
-    const ours = context.diagnostics.filter((diagnostic) => diagnostic.source?.startsWith(DIAGNOSTIC_SOURCE));
+    const ours = context.diagnostics.filter((diagnostic) =>
+      diagnostic.source?.startsWith(DIAGNOSTIC_SOURCE),
+    );
     if (ours.length === 0) {
       return [];
     }
@@ -41,7 +43,9 @@ export class CodeActionsFeature implements vscode.CodeActionProvider, vscode.Dis
     const actions: vscode.CodeAction[] = [];
     for (const diagnostic of ours) {
       const finding = findings.find(
-        (candidate) => candidate.code === diagnosticCode(diagnostic) && findingRange(document, candidate).isEqual(diagnostic.range),
+        (candidate) =>
+          candidate.code === diagnosticCode(diagnostic) &&
+          findingRange(document, candidate).isEqual(diagnostic.range),
       );
       if (!finding) {
         continue;
@@ -54,7 +58,11 @@ export class CodeActionsFeature implements vscode.CodeActionProvider, vscode.Dis
     return actions;
   }
 
-  private fixesFor(document: vscode.TextDocument, finding: Finding, diagnostic: vscode.Diagnostic): vscode.CodeAction[] {
+  private fixesFor(
+    document: vscode.TextDocument,
+    finding: Finding,
+    diagnostic: vscode.Diagnostic,
+  ): vscode.CodeAction[] {
     return (finding.fixes ?? []).map((fix, index) => {
       const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
       action.diagnostics = [diagnostic];
@@ -67,7 +75,16 @@ export class CodeActionsFeature implements vscode.CodeActionProvider, vscode.Dis
           action.command = {
             command: Commands.storeInlineSecret,
             title: fix.title,
-            arguments: [{ uri: document.uri.toString(), version: document.version, path: fix.path, secretName: fix.secretName, origin: fix.origin, edits: fix.edits }],
+            arguments: [
+              {
+                uri: document.uri.toString(),
+                version: document.version,
+                path: fix.path,
+                secretName: fix.secretName,
+                origin: fix.origin,
+                edits: fix.edits,
+              },
+            ],
           };
           break;
         case 'step':
@@ -82,10 +99,19 @@ export class CodeActionsFeature implements vscode.CodeActionProvider, vscode.Dis
     });
   }
 
-  private ignoreAction(document: vscode.TextDocument, finding: Finding, diagnostic: vscode.Diagnostic): vscode.CodeAction {
-    const action = new vscode.CodeAction(msg('fix.ignoreLine', { code: finding.code }), vscode.CodeActionKind.QuickFix);
+  private ignoreAction(
+    document: vscode.TextDocument,
+    finding: Finding,
+    diagnostic: vscode.Diagnostic,
+  ): vscode.CodeAction {
+    const action = new vscode.CodeAction(
+      msg('fix.ignoreLine', { code: finding.code }),
+      vscode.CodeActionKind.QuickFix,
+    );
     action.diagnostics = [diagnostic];
-    action.edit = toWorkspaceEdit(document.uri, document, [ignoreOnLineEdit(document.getText(), finding)]);
+    action.edit = toWorkspaceEdit(document.uri, document, [
+      ignoreOnLineEdit(document.getText(), finding),
+    ]);
     return action;
   }
 

@@ -18,6 +18,9 @@ export const Commands = {
   exchangeSignIn: 'mailHybrid.exchange.signIn',
   exchangeSignOut: 'mailHybrid.exchange.signOut',
   exchangeExportPowerShell: 'mailHybrid.exchange.exportPowerShell',
+  liveRefresh: 'mailHybrid.live.refresh',
+  mailcowApplyAll: 'mailHybrid.mailcow.applyAll',
+  exchangeApplyAll: 'mailHybrid.exchange.applyAll',
 } as const;
 
 export const Views = {
@@ -33,6 +36,7 @@ export const Settings = {
   specGlobs: 'specGlobs',
   debounceMs: 'validation.debounceMs',
   logLevel: 'log.level',
+  liveTimeoutMs: 'live.timeoutMs',
 } as const;
 
 export const SECRET_PREFIX = 'mailHybrid.secret.';

@@ -9,6 +9,12 @@ import type { SpecDocuments } from './spec-documents';
 /** Adds findings beyond the offline ones (live systems), for the same document. */
 export type FindingProvider = (document: vscode.TextDocument, parsed: ParsedSpec) => Finding[];
 
+/** Narrows the offline findings of a document (a live check hides those it settled). */
+export type OfflineFindingFilter = (
+  document: vscode.TextDocument,
+  findings: Finding[],
+) => Finding[];
+
 /**
  * Keeps the Problems panel in step with every open spec: at once on open, debounced while the
  * user types, gone on close. Findings are read from the version-keyed parse cache, so a
@@ -18,6 +24,7 @@ export class DiagnosticsFeature implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection(DIAGNOSTIC_SOURCE);
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly providers: FindingProvider[] = [];
+  private readonly filters: OfflineFindingFilter[] = [];
   private readonly disposables: vscode.Disposable[] = [];
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   /** Fires after the diagnostics of a spec were replaced. */
@@ -57,11 +64,20 @@ export class DiagnosticsFeature implements vscode.Disposable {
     });
   }
 
+  addFilter(filter: OfflineFindingFilter): vscode.Disposable {
+    this.filters.push(filter);
+    this.validateAllOpen();
+    return new vscode.Disposable(() => {
+      this.filters.splice(this.filters.indexOf(filter), 1);
+    });
+  }
+
   /** All findings for a spec document: offline ones and those of the registered providers. */
   findings(document: vscode.TextDocument): Finding[] {
     const parsed = this.specs.parsed(document);
+    const offline = this.filters.reduce((kept, filter) => filter(document, kept), parsed.findings);
     const extra = this.providers.flatMap((provider) => provider(document, parsed));
-    return extra.length === 0 ? parsed.findings : sortFindings([...parsed.findings, ...extra]);
+    return extra.length === 0 ? offline : sortFindings([...offline, ...extra]);
   }
 
   validateAllOpen(): void {
@@ -90,7 +106,9 @@ export class DiagnosticsFeature implements vscode.Disposable {
     }
     const key = document.uri.toString();
     clearTimeout(this.timers.get(key));
-    const delay = vscode.workspace.getConfiguration(CONFIG_SECTION).get<number>(Settings.debounceMs, 250);
+    const delay = vscode.workspace
+      .getConfiguration(CONFIG_SECTION)
+      .get<number>(Settings.debounceMs, 250);
     this.timers.set(
       key,
       setTimeout(() => this.validateNow(document), Math.max(0, delay)),
@@ -99,7 +117,10 @@ export class DiagnosticsFeature implements vscode.Disposable {
 
   private isShownInATab(uri: vscode.Uri): boolean {
     return vscode.window.tabGroups.all.some((group) =>
-      group.tabs.some((tab) => tab.input instanceof vscode.TabInputText && tab.input.uri.toString() === uri.toString()),
+      group.tabs.some(
+        (tab) =>
+          tab.input instanceof vscode.TabInputText && tab.input.uri.toString() === uri.toString(),
+      ),
     );
   }
 

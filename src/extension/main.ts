@@ -5,6 +5,7 @@ import { Commands } from './constants';
 import { DiagnosticsFeature } from './diagnostics-feature';
 import { ExchangeExportCommand } from './exchange-export-command';
 import { ExchangeSignIn } from './exchange-sign-in';
+import { LiveFeature } from './live-feature';
 import { createLogChannel } from './log-channel';
 import { setExtensionRoot } from './readme-links';
 import { SchemaAssistFeature } from './schema-assist-feature';
@@ -19,6 +20,8 @@ export interface MailHybridApi {
   diagnostics: DiagnosticsFeature;
   /** The Setup view's provider; a live check hands it what it read through `setLive`. */
   tree: SetupTreeFeature;
+  /** Live checks and setup steps; `onDidChangeLive` fires after every live check. */
+  live: LiveFeature;
 }
 
 /** Builds the features and registers them; no file is read and nothing is sent here. */
@@ -33,7 +36,14 @@ export function activate(context: vscode.ExtensionContext): MailHybridApi {
   const tree = new SetupTreeFeature(specs, diagnostics, logger, () => channel.show());
   // Its hooks() go into the live host, so checks and steps sign in to Exchange through it.
   const exchangeSignIn = new ExchangeSignIn(specs, logger);
+  const live = new LiveFeature(specs, diagnostics, vault, logger, exchangeSignIn.hooks());
+  // The tree shows what the last live check read beside what the spec wants.
+  const liveToTree = live.onDidChangeLive(({ uri, report }) =>
+    tree.setLive(uri, { values: report.liveValues, unreadable: report.unreadable }),
+  );
   context.subscriptions.push(
+    live,
+    liveToTree,
     specs,
     diagnostics,
     new CodeActionsFeature(specs, diagnostics),
@@ -46,7 +56,7 @@ export function activate(context: vscode.ExtensionContext): MailHybridApi {
     vscode.commands.registerCommand(Commands.showLog, () => channel.show()),
   );
   logger.info('Mail Hybrid is active.');
-  return { specs, diagnostics, tree };
+  return { specs, diagnostics, tree, live };
 }
 
 export function deactivate(): void {

@@ -14,7 +14,14 @@ function dataOf(specs: SpecDocuments, document: vscode.TextDocument): unknown {
 }
 
 function typeLabel(node: SchemaNode | SchemaFacts): string {
-  const types = 'types' in node ? node.types : node.type === undefined ? [] : Array.isArray(node.type) ? node.type : [node.type];
+  const types =
+    'types' in node
+      ? node.types
+      : node.type === undefined
+        ? []
+        : Array.isArray(node.type)
+          ? node.type
+          : [node.type];
   return types.join(' | ');
 }
 
@@ -29,7 +36,9 @@ export function describeSchema(facts: SchemaFacts, key: string): vscode.Markdown
   markdown.appendMarkdown('\n\n');
   markdown.appendMarkdown(facts.markdownDescription ?? escapeMarkdown(facts.description ?? ''));
   if (facts.enumValues && facts.enumValues.length > 1) {
-    markdown.appendMarkdown(`\n\n${ui.hoverValues()} ${facts.enumValues.map((value) => `\`${String(value)}\``).join(', ')}`);
+    markdown.appendMarkdown(
+      `\n\n${ui.hoverValues()} ${facts.enumValues.map((value) => `\`${String(value)}\``).join(', ')}`,
+    );
   }
   if (facts.defaultValue !== undefined) {
     markdown.appendMarkdown(`\n\n${ui.hoverDefault()} \`${JSON.stringify(facts.defaultValue)}\``);
@@ -46,7 +55,9 @@ function escapeMarkdown(text: string): string {
  * The schema is never handed to the YAML extension (no `yamlValidation` contribution), so
  * with it installed there are still no duplicate diagnostics.
  */
-export class SchemaAssistFeature implements vscode.HoverProvider, vscode.CompletionItemProvider, vscode.Disposable {
+export class SchemaAssistFeature
+  implements vscode.HoverProvider, vscode.CompletionItemProvider, vscode.Disposable
+{
   private readonly registrations: vscode.Disposable[];
 
   constructor(private readonly specs: SpecDocuments) {
@@ -74,12 +85,18 @@ export class SchemaAssistFeature implements vscode.HoverProvider, vscode.Complet
     const entry = source.entry(path);
     const target = entry?.key ?? entry?.value;
     const range = target
-      ? new vscode.Range(document.positionAt(target.offset), document.positionAt(target.offset + target.length))
+      ? new vscode.Range(
+          document.positionAt(target.offset),
+          document.positionAt(target.offset + target.length),
+        )
       : undefined;
     return new vscode.Hover(describeSchema(facts, String(lastKey)), range);
   }
 
-  provideCompletionItems(document: vscode.TextDocument, position: vscode.Position): vscode.CompletionItem[] {
+  provideCompletionItems(
+    document: vscode.TextDocument,
+    position: vscode.Position,
+  ): vscode.CompletionItem[] {
     if (!this.specs.isSpec(document)) {
       return [];
     }
@@ -111,10 +128,15 @@ export class SchemaAssistFeature implements vscode.HoverProvider, vscode.Complet
       item.sortText = `${facts.required.includes(key) ? '0' : '1'}${key}`;
       items.push(item);
       for (const snippet of childFacts?.snippets ?? []) {
-        const block = new vscode.CompletionItem(snippet.label ?? `${key} …`, vscode.CompletionItemKind.Snippet);
+        const block = new vscode.CompletionItem(
+          snippet.label ?? `${key} …`,
+          vscode.CompletionItemKind.Snippet,
+        );
         block.detail = snippet.description;
         block.documentation = childFacts ? describeSchema(childFacts, key) : undefined;
-        block.insertText = new vscode.SnippetString(`${key}:\n${indentBlock(snippetBody(snippet.body), 2)}`);
+        block.insertText = new vscode.SnippetString(
+          `${key}:\n${indentBlock(snippetBody(snippet.body), 2)}`,
+        );
         block.range = replace;
         block.sortText = `2${key}`;
         items.push(block);
@@ -123,7 +145,11 @@ export class SchemaAssistFeature implements vscode.HoverProvider, vscode.Complet
     return items;
   }
 
-  private valueItems(facts: SchemaFacts | undefined, position: vscode.Position, prefix: string): vscode.CompletionItem[] {
+  private valueItems(
+    facts: SchemaFacts | undefined,
+    position: vscode.Position,
+    prefix: string,
+  ): vscode.CompletionItem[] {
     if (!facts) {
       return [];
     }
@@ -137,7 +163,11 @@ export class SchemaAssistFeature implements vscode.HoverProvider, vscode.Complet
     }
     if (values.size === 0) {
       for (const example of facts.examples) {
-        if (typeof example === 'string' || typeof example === 'number' || typeof example === 'boolean') {
+        if (
+          typeof example === 'string' ||
+          typeof example === 'number' ||
+          typeof example === 'boolean'
+        ) {
           values.add(String(example));
         }
       }
@@ -172,7 +202,9 @@ function keySnippet(key: string, facts: SchemaFacts | undefined): string {
     return `${key}:\n  - $0`;
   }
   if (facts?.enumValues && facts.enumValues.length > 1) {
-    const choices = facts.enumValues.map((value) => String(value).replace(/[,|\\$}]/g, '\\$&')).join(',');
+    const choices = facts.enumValues
+      .map((value) => String(value).replace(/[,|\\$}]/g, '\\$&'))
+      .join(',');
     return `${key}: \${1|${choices}|}`;
   }
   return `${key}: $0`;
@@ -185,14 +217,18 @@ function snippetBody(body: unknown, depth = 0): string {
       .map(([key, value]) => {
         if (value !== null && typeof value === 'object') {
           const inner = snippetBody(value, depth + 1);
-          return Array.isArray(value) ? `${key}:\n${indentBlock(inner, 2)}` : `${key}:\n${indentBlock(inner, 2)}`;
+          return Array.isArray(value)
+            ? `${key}:\n${indentBlock(inner, 2)}`
+            : `${key}:\n${indentBlock(inner, 2)}`;
         }
         return `${key}: ${String(value)}`;
       })
       .join('\n');
   }
   if (Array.isArray(body)) {
-    return body.map((item) => `- ${typeof item === 'object' ? snippetBody(item, depth + 1) : String(item)}`).join('\n');
+    return body
+      .map((item) => `- ${typeof item === 'object' ? snippetBody(item, depth + 1) : String(item)}`)
+      .join('\n');
   }
   return String(body);
 }

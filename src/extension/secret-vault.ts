@@ -33,7 +33,9 @@ export class SecretVault {
     }
     try {
       const parsed = JSON.parse(raw) as Partial<StoredSecret>;
-      return typeof parsed.value === 'string' && typeof parsed.origin === 'string' ? (parsed as StoredSecret) : undefined;
+      return typeof parsed.value === 'string' && typeof parsed.origin === 'string'
+        ? (parsed as StoredSecret)
+        : undefined;
     } catch {
       return undefined;
     }
@@ -43,7 +45,11 @@ export class SecretVault {
    * The secret for `origin`. When it was stored for another origin, `confirmRebind` decides
    * (the user is asked); on yes the secret is re-bound to the new origin.
    */
-  async resolve(name: string, origin: string, confirmRebind: (storedFor: string) => Promise<boolean>): Promise<string | undefined> {
+  async resolve(
+    name: string,
+    origin: string,
+    confirmRebind: (storedFor: string) => Promise<boolean>,
+  ): Promise<string | undefined> {
     const record = await this.stored(name);
     if (!record) {
       return undefined;

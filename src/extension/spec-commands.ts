@@ -29,7 +29,9 @@ export class SpecCommands implements vscode.Disposable {
   ) {
     this.registrations = [
       vscode.commands.registerCommand(Commands.createSpec, () => this.createSpec()),
-      vscode.commands.registerCommand(Commands.storeInlineSecret, (args: StoreInlineSecretArgs) => this.storeInlineSecret(args)),
+      vscode.commands.registerCommand(Commands.storeInlineSecret, (args: StoreInlineSecretArgs) =>
+        this.storeInlineSecret(args),
+      ),
       vscode.commands.registerCommand(Commands.storeMailcowKey, () => this.storeMailcowKey()),
       vscode.commands.registerCommand(Commands.forgetSecret, () => this.forgetSecret()),
     ];
@@ -48,11 +50,15 @@ export class SpecCommands implements vscode.Disposable {
       exists = false;
     }
     if (exists) {
-      void vscode.window.showInformationMessage(ui.specExists(vscode.workspace.asRelativePath(file)));
+      void vscode.window.showInformationMessage(
+        ui.specExists(vscode.workspace.asRelativePath(file)),
+      );
     } else {
       await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(SPEC_TEMPLATE));
       this.logger.info(`Created ${vscode.workspace.asRelativePath(file)} from the template.`);
-      void vscode.window.showInformationMessage(ui.specCreated(vscode.workspace.asRelativePath(file)));
+      void vscode.window.showInformationMessage(
+        ui.specCreated(vscode.workspace.asRelativePath(file)),
+      );
     }
     await vscode.window.showTextDocument(file);
     return file;
@@ -76,7 +82,9 @@ export class SpecCommands implements vscode.Disposable {
    * is lost; the value itself is read from the document here and never passed around.
    */
   async storeInlineSecret(args: StoreInlineSecretArgs): Promise<boolean> {
-    const document = vscode.workspace.textDocuments.find((candidate) => candidate.uri.toString() === args.uri);
+    const document = vscode.workspace.textDocuments.find(
+      (candidate) => candidate.uri.toString() === args.uri,
+    );
     if (!document) {
       return false;
     }
@@ -86,7 +94,12 @@ export class SpecCommands implements vscode.Disposable {
     }
     const { source } = this.specs.parsed(document);
     const range = source.entry(args.path)?.value;
-    const value = range ? document.getText().slice(range.offset, range.offset + range.length).replace(/^["']|["']$/g, '') : '';
+    const value = range
+      ? document
+          .getText()
+          .slice(range.offset, range.offset + range.length)
+          .replace(/^["']|["']$/g, '')
+      : '';
     if (!value || /^(secret|env):/.test(value)) {
       void vscode.window.showWarningMessage(ui.secretValueMissing());
       return false;
@@ -99,7 +112,9 @@ export class SpecCommands implements vscode.Disposable {
       void vscode.window.showErrorMessage(ui.secretStoreFailed(reason));
       return false;
     }
-    const applied = await vscode.workspace.applyEdit(toWorkspaceEdit(document.uri, document, args.edits));
+    const applied = await vscode.workspace.applyEdit(
+      toWorkspaceEdit(document.uri, document, args.edits),
+    );
     if (!applied) {
       void vscode.window.showErrorMessage(ui.editFailed());
       return false;
@@ -126,7 +141,11 @@ export class SpecCommands implements vscode.Disposable {
     }
     const ref = spec.mailcow.apiKey;
     const name = ref?.kind === 'secret' ? ref.name : 'mailcow';
-    const key = await vscode.window.showInputBox({ prompt: ui.apiKeyPrompt(spec.mailcow.origin), password: true, ignoreFocusOut: true });
+    const key = await vscode.window.showInputBox({
+      prompt: ui.apiKeyPrompt(spec.mailcow.origin),
+      password: true,
+      ignoreFocusOut: true,
+    });
     if (!key) {
       return false;
     }
@@ -137,7 +156,9 @@ export class SpecCommands implements vscode.Disposable {
       return false;
     }
     this.logger.info(`Stored the mailcow API key as secret:${name} for ${spec.mailcow.origin}.`);
-    void vscode.window.showInformationMessage(ref?.kind === 'secret' ? ui.apiKeyStored(name, spec.mailcow.origin) : ui.apiKeyNotSecretRef());
+    void vscode.window.showInformationMessage(
+      ref?.kind === 'secret' ? ui.apiKeyStored(name, spec.mailcow.origin) : ui.apiKeyNotSecretRef(),
+    );
     return true;
   }
 

@@ -15,12 +15,16 @@ export class SpecDocuments implements vscode.Disposable {
 
   constructor() {
     this.disposables.push(
-      vscode.workspace.onDidCloseTextDocument((document) => this.cache.delete(document.uri.toString())),
+      vscode.workspace.onDidCloseTextDocument((document) =>
+        this.cache.delete(document.uri.toString()),
+      ),
     );
   }
 
   globs(): string[] {
-    const configured = vscode.workspace.getConfiguration(CONFIG_SECTION).get<string[]>(Settings.specGlobs);
+    const configured = vscode.workspace
+      .getConfiguration(CONFIG_SECTION)
+      .get<string[]>(Settings.specGlobs);
     return configured && configured.length > 0 ? configured : DEFAULT_GLOBS;
   }
 
@@ -46,7 +50,10 @@ export class SpecDocuments implements vscode.Disposable {
     if (cached && cached.version === document.version) {
       return cached.parsed;
     }
-    const parsed = parseSpec(document.getText(), document.uri.scheme === 'file' ? document.uri.fsPath : undefined);
+    const parsed = parseSpec(
+      document.getText(),
+      document.uri.scheme === 'file' ? document.uri.fsPath : undefined,
+    );
     this.cache.set(key, { version: document.version, parsed });
     return parsed;
   }

@@ -27,6 +27,12 @@ export interface LiveHost {
   timeoutMs: number;
   /** Proxy settings of the host (the editor's `http.proxy`, or the environment for the CLI). */
   proxy?: { url?: string; noProxy?: string; strictSSL?: boolean };
+  /**
+   * Why a secret reference cannot be read on this host, when the host knows better than the
+   * generic sentence (the command line, for one, cannot read `secret:` references). Optional:
+   * without it the systems explain a missing secret themselves.
+   */
+  explainMissingSecret?(ref: SecretRef): string | undefined;
   /** Extra hooks a system may need from the host (sign-in prompts and the like). */
   exchange?: ExchangeHostHooks;
 }

@@ -1,5 +1,6 @@
 import { dnsLiveModule } from '../dns/dns-live';
 import { exchangeLiveModule } from '../exchange/exchange-live';
+import { mailcowLiveModule } from '../mailcow/mailcow-live';
 import { tlsLiveModule } from '../tls/tls-live';
 import {
   fwdhostsMissEop,
@@ -14,6 +15,7 @@ import type { CrossSystemRule, LiveSystemModule } from './live-system';
  * (`mailcow/`, `exchange/`, `dns/`, `tls/`) and is listed here once.
  */
 export const LIVE_SYSTEM_MODULES: readonly LiveSystemModule[] = [
+  mailcowLiveModule,
   exchangeLiveModule,
   dnsLiveModule,
   tlsLiveModule,

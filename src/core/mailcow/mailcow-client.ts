@@ -233,30 +233,7 @@ export class MailcowClient {
   }
 
   async addDomain(options: AddDomainOptions): Promise<MailcowResult<MailcowWriteReply>> {
-    const body: Record<string, unknown> = { domain: options.domain };
-    const setIf = (name: string, value: unknown): void => {
-      if (value !== undefined) {
-        body[name] = value;
-      }
-    };
-    setIf('description', options.description);
-    setIf('active', options.active === undefined ? undefined : flag(options.active));
-    setIf('quota', options.quotaMiB);
-    setIf('maxquota', options.maxMailboxQuotaMiB);
-    setIf('defquota', options.defaultMailboxQuotaMiB);
-    setIf('aliases', options.maxAliases);
-    setIf('mailboxes', options.maxMailboxes);
-    setIf('gal', options.gal === undefined ? undefined : flag(options.gal));
-    setIf('tags', options.tags);
-    if (options.relay) {
-      Object.assign(body, relayAttributes(options.relay));
-    }
-    // mailcow generates a DKIM key unless selector or key size is "empty" in PHP's sense; "0"
-    // and 0 are, and unlike an absent value they do not fall back to the domain template.
-    body.dkim_selector = options.dkim?.selector ?? '0';
-    body.key_size = options.dkim?.keySize ?? 0;
-    body.restart_sogo = options.restartSogo ? 1 : 0;
-    return this.write('/add/domain', body, (entries) => ({ entries }));
+    return this.write('/add/domain', addDomainBody(options), (entries) => ({ entries }));
   }
 
   /**
@@ -304,20 +281,22 @@ export class MailcowClient {
     domain: string,
     attributes: DomainEditAttributes,
   ): Promise<MailcowResult<MailcowWriteReply>> {
-    const attr: Record<string, unknown> = {};
-    if (attributes.relayhostId !== undefined) {
-      attr.relayhost = Math.trunc(attributes.relayhostId);
+    return this.write('/edit/domain', editDomainBody(domain, attributes), (entries) => ({
+      entries,
+    }));
+  }
+
+  /**
+   * Whether the key may write, found out without changing anything: an edit of no domain with
+   * no attributes (`{}`) is refused with 403 for a read-only key, and answered "Task
+   * completed" for a read-write key while nothing is touched.
+   */
+  async canWrite(): Promise<MailcowResult<boolean>> {
+    const result = await this.write('/edit/domain', {}, () => true);
+    if (!result.ok && result.error.kind === 'read-only') {
+      return { ok: true, value: false };
     }
-    if (attributes.relay) {
-      Object.assign(attr, relayAttributes(attributes.relay));
-    }
-    if (attributes.active !== undefined) {
-      attr.active = flag(attributes.active);
-    }
-    if (attributes.description !== undefined) {
-      attr.description = attributes.description;
-    }
-    return this.write('/edit/domain', { items: [domain], attr }, (entries) => ({ entries }));
+    return result;
   }
 
   private async read<T>(path: string, decode: (json: unknown) => T): Promise<MailcowResult<T>> {
@@ -824,6 +803,58 @@ function relayAttributes(relay: MailcowRelayFlags): Record<string, number> {
     relay_all_recipients: flag(relay.allRecipients),
     relay_unknown_only: flag(relay.unknownOnly),
   };
+}
+
+/**
+ * The body of `POST /api/v1/add/domain` (flat), exactly as `addDomain` sends it; steps show it
+ * in their preview.
+ */
+export function addDomainBody(options: AddDomainOptions): Record<string, unknown> {
+  const body: Record<string, unknown> = { domain: options.domain };
+  const setIf = (name: string, value: unknown): void => {
+    if (value !== undefined) {
+      body[name] = value;
+    }
+  };
+  setIf('description', options.description);
+  setIf('active', options.active === undefined ? undefined : flag(options.active));
+  setIf('quota', options.quotaMiB);
+  setIf('maxquota', options.maxMailboxQuotaMiB);
+  setIf('defquota', options.defaultMailboxQuotaMiB);
+  setIf('aliases', options.maxAliases);
+  setIf('mailboxes', options.maxMailboxes);
+  setIf('gal', options.gal === undefined ? undefined : flag(options.gal));
+  setIf('tags', options.tags);
+  if (options.relay) {
+    Object.assign(body, relayAttributes(options.relay));
+  }
+  // mailcow generates a DKIM key unless selector or key size is "empty" in PHP's sense; "0"
+  // and 0 are, and unlike an absent value they do not fall back to the domain template.
+  body.dkim_selector = options.dkim?.selector ?? '0';
+  body.key_size = options.dkim?.keySize ?? 0;
+  body.restart_sogo = options.restartSogo ? 1 : 0;
+  return body;
+}
+
+/** The body of `POST /api/v1/edit/domain` for one domain, exactly as `editDomain` sends it. */
+export function editDomainBody(
+  domain: string,
+  attributes: DomainEditAttributes,
+): { items: string[]; attr: Record<string, unknown> } {
+  const attr: Record<string, unknown> = {};
+  if (attributes.relayhostId !== undefined) {
+    attr.relayhost = Math.trunc(attributes.relayhostId);
+  }
+  if (attributes.relay) {
+    Object.assign(attr, relayAttributes(attributes.relay));
+  }
+  if (attributes.active !== undefined) {
+    attr.active = flag(attributes.active);
+  }
+  if (attributes.description !== undefined) {
+    attr.description = attributes.description;
+  }
+  return { items: [domain], attr };
 }
 
 /** mailcow's envelope `{type, msg}` (a single object, or the last entry of an array). */

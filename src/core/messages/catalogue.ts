@@ -1,4 +1,5 @@
 import { bounceMessages } from './bounce-messages';
+import { cliLiveMessages } from './cli-live-messages';
 import { cliMessages } from './cli-messages';
 import { crossSystemMessages } from './cross-system-messages';
 import { dnsLiveMessages } from './dns-live-messages';
@@ -6,6 +7,7 @@ import { dnsMessages } from './dns-messages';
 import { exchangeLiveMessages } from './exchange-live-messages';
 import { exchangeMessages } from './exchange-messages';
 import { findingMessages } from './finding-messages';
+import { mailcowLiveMessages } from './mailcow-live-messages';
 import { mailcowMessages } from './mailcow-messages';
 import { specMessages } from './spec-messages';
 import { tlsLiveMessages } from './tls-live-messages';
@@ -22,7 +24,9 @@ const english = {
   ...specMessages,
   ...findingMessages,
   ...cliMessages,
+  ...cliLiveMessages,
   ...mailcowMessages,
+  ...mailcowLiveMessages,
   ...exchangeMessages,
   ...exchangeLiveMessages,
   ...dnsMessages,

@@ -1,0 +1,34 @@
+import { createInterface } from 'node:readline/promises';
+
+/** What a command reads from and writes to; tests and the process supply their own. */
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+  /** The environment: `env:` secrets and proxy variables come from here, nowhere else. */
+  env: Readonly<Record<string, string | undefined>>;
+  /** True when a person can answer questions (stdin is a terminal). */
+  interactive: boolean;
+  /** Asks one question on the terminal and returns the answer. */
+  ask(question: string): Promise<string>;
+}
+
+/** Exit codes of the contract: findings decide 0 or 1; 2 means the command could not run. */
+export const EXIT_CLEAN = 0;
+export const EXIT_ERRORS = 1;
+export const EXIT_UNUSABLE = 2;
+
+export const processIo: CliIo = {
+  out: (text) => process.stdout.write(`${text}\n`),
+  err: (text) => process.stderr.write(`${text}\n`),
+  env: process.env,
+  interactive: process.stdin.isTTY === true,
+  async ask(question) {
+    // Questions go to stderr so that stdout stays the command's output.
+    const terminal = createInterface({ input: process.stdin, output: process.stderr });
+    try {
+      return await terminal.question(question);
+    } finally {
+      terminal.close();
+    }
+  },
+};

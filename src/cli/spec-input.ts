@@ -1,0 +1,75 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { LiveReport } from '../core/live/live-check';
+import { createLiveSession, runLiveCheck } from '../core/live/live-check';
+import type { LiveSession } from '../core/live/live-system';
+import { msg } from '../core/messages/catalogue';
+import type { ParsedSpec } from '../core/spec/parse-spec';
+import { parseSpec } from '../core/spec/parse-spec';
+import type { CliIo } from './cli-io';
+import { EXIT_UNUSABLE } from './cli-io';
+import { createCliLiveHost, stderrLogger } from './live-host';
+
+export interface LoadedSpec {
+  /** The path as given on the command line; output names the spec by it. */
+  file: string;
+  text: string;
+  parsed: ParsedSpec;
+}
+
+type OptionSpec = Record<string, { type: 'boolean' | 'string'; default?: boolean | string }>;
+
+/**
+ * Parses a command's arguments: exactly one spec path and the options given. Returns the exit
+ * code when they cannot be used (the reason is already printed).
+ */
+export function parseCommandArgs<T extends OptionSpec>(
+  args: string[],
+  options: T,
+  io: CliIo,
+): { spec: string; values: Record<string, string | boolean | undefined> } | number {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, allowPositionals: true, options });
+  } catch (error) {
+    io.err(msg('cli.badOption', { detail: (error as Error).message }));
+    return EXIT_UNUSABLE;
+  }
+  const [spec, ...extra] = parsed.positionals;
+  if (!spec || extra.length > 0) {
+    io.err(msg('cli.missingSpec'));
+    return EXIT_UNUSABLE;
+  }
+  return { spec, values: parsed.values };
+}
+
+/** Reads and parses the spec file, or returns the exit code after saying why it cannot. */
+export function loadSpec(file: string, io: CliIo): LoadedSpec | number {
+  let text: string;
+  try {
+    // Editors drop a UTF-8 byte order mark from the text they hold; so does the CLI, or every
+    // column of the first line would be one off from the editor's.
+    text = readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
+  } catch (error) {
+    const reason =
+      (error as NodeJS.ErrnoException).code === 'ENOENT'
+        ? 'no such file'
+        : (error as Error).message;
+    io.err(msg('cli.unreadable', { file, reason }));
+    return EXIT_UNUSABLE;
+  }
+  return { file, text, parsed: parseSpec(text, resolve(file)) };
+}
+
+/** Runs the live check for a parsed spec with the command line's host. */
+export async function runCliLiveCheck(
+  parsed: ParsedSpec & { spec: NonNullable<ParsedSpec['spec']> },
+  io: CliIo,
+  verbose: boolean,
+): Promise<{ session: LiveSession; report: LiveReport }> {
+  const logger = stderrLogger(verbose ? 'debug' : 'warn', (line) => io.err(line));
+  const host = createCliLiveHost(parsed.spec, { env: io.env, logger });
+  const session = createLiveSession(parsed.spec, parsed.source, host);
+  return { session, report: await runLiveCheck(session) };
+}
