@@ -3,6 +3,7 @@ import { dnsMessages } from './dns-messages';
 import { exchangeMessages } from './exchange-messages';
 import { findingMessages } from './finding-messages';
 import { mailcowMessages } from './mailcow-messages';
+import { sandboxMessages } from './sandbox-messages';
 import { specMessages } from './spec-messages';
 import { tlsMessages } from './tls-messages';
 import { treeMessages } from './tree-messages';
@@ -21,6 +22,7 @@ const english = {
   ...dnsMessages,
   ...tlsMessages,
   ...treeMessages,
+  ...sandboxMessages,
 } as const;
 
 export type MessageId = keyof typeof english;
