@@ -40,11 +40,17 @@ export function formatText(report: CheckReport): string {
     (finding) =>
       `${report.spec}:${finding.range.start.line + 1}:${finding.range.start.character + 1}: ${finding.severity} [${finding.code}] ${finding.message}`,
   );
-  const count = (severity: string) => report.findings.filter((finding) => finding.severity === severity).length;
+  const count = (severity: string) =>
+    report.findings.filter((finding) => finding.severity === severity).length;
   lines.push(
     report.findings.length === 0
       ? msg('cli.clean', { file: report.spec })
-      : msg('cli.summary', { errors: count('error'), warnings: count('warning'), infos: count('info'), file: report.spec }),
+      : msg('cli.summary', {
+          errors: count('error'),
+          warnings: count('warning'),
+          infos: count('info'),
+          file: report.spec,
+        }),
   );
   return lines.join('\n');
 }
@@ -70,9 +76,13 @@ export function formatSarif(report: CheckReport, toolVersion: string): string {
             version: toolVersion,
             rules: codes.map((code) => ({
               id: code,
-              name: code.replace(/(^|-)(\w)/g, (_whole, _dash: string, letter: string) => letter.toUpperCase()),
+              name: code.replace(/(^|-)(\w)/g, (_whole, _dash: string, letter: string) =>
+                letter.toUpperCase(),
+              ),
               shortDescription: { text: code },
-              defaultConfiguration: { level: SARIF_LEVEL[FINDING_CODES[code as keyof typeof FINDING_CODES].severity] },
+              defaultConfiguration: {
+                level: SARIF_LEVEL[FINDING_CODES[code as keyof typeof FINDING_CODES].severity],
+              },
             })),
           },
         },

@@ -4,6 +4,8 @@ import { parseArgs } from 'node:util';
 import { msg } from '../core/messages/catalogue';
 import { parseSpec } from '../core/spec/parse-spec';
 import { formatJson, formatSarif, formatText } from './formats';
+import { runSandbox } from './sandbox-command';
+import { runSnapshot } from './snapshot-command';
 
 declare const MAIL_HYBRID_VERSION: string | undefined;
 const VERSION = typeof MAIL_HYBRID_VERSION === 'string' ? MAIL_HYBRID_VERSION : '0.0.0-dev';
@@ -65,11 +67,15 @@ export function runCheck(args: string[], io: Output): number {
   return findings.some((finding) => finding.severity === 'error') ? EXIT_ERRORS : EXIT_CLEAN;
 }
 
-export function main(argv: string[], io: Output = processOutput): number {
+export function main(argv: string[], io: Output = processOutput): number | Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'check':
       return runCheck(rest, io);
+    case 'sandbox':
+      return runSandbox(rest, io);
+    case 'snapshot':
+      return runSnapshot(rest, io);
     case undefined:
     case 'help':
     case '--help':
@@ -83,5 +89,19 @@ export function main(argv: string[], io: Output = processOutput): number {
 }
 
 if (require.main === module) {
-  process.exitCode = main(process.argv.slice(2));
+  const code = main(process.argv.slice(2));
+  if (typeof code === 'number') {
+    process.exitCode = code;
+  } else {
+    // Long-running commands (the sandbox) settle later; a failure there is a bug, shown as one.
+    code.then(
+      (value) => {
+        process.exitCode = value;
+      },
+      (error: unknown) => {
+        process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+        process.exitCode = EXIT_UNUSABLE;
+      },
+    );
+  }
 }
