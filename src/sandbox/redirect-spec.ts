@@ -208,6 +208,10 @@ export function redirectSpec(
         remove: 0,
         insert: ending + block,
         last: true,
+        // Only the empty line after a final line break moves: below the appended block.
+        ...(ending === '' && text.length > 0
+          ? { addedLines: { beforeLine: starts.length - 1, count: countBreaks(block) } }
+          : {}),
       });
       continue;
     }

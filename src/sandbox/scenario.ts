@@ -165,6 +165,18 @@ function describeError(error: ErrorObject): { path: SpecPath; detail: string } {
   return { path, detail: error.message ?? error.keyword };
 }
 
+/** The scenario's only `anyOf` asks for one of several keys; say which. */
+function describeAnyOf(error: ErrorObject, all: ErrorObject[]): { path: SpecPath; detail: string } {
+  const keys = all
+    .filter((other) => other.keyword === 'required' && other.instancePath === error.instancePath)
+    .map((other) => `"${String((other.params as Record<string, unknown>).missingProperty)}"`);
+  return {
+    path: pathOf(error.instancePath),
+    detail:
+      keys.length > 0 ? `needs one of the keys ${keys.join(', ')}` : (error.message ?? 'anyOf'),
+  };
+}
+
 function pathText(path: SpecPath): string {
   if (path.length === 0) {
     return 'The scenario';
@@ -226,7 +238,8 @@ export function parseScenario(text: string, path: string, shownAs: string = path
         !(anyOfPaths.has(error.instancePath) && error.keyword === 'required'),
     );
     const placed = shown.map((error) => {
-      const { path: where, detail } = describeError(error);
+      const { path: where, detail } =
+        error.keyword === 'anyOf' ? describeAnyOf(error, errors) : describeError(error);
       const range = where.length === 0 ? { offset: 0 } : source.locate(where);
       return { line: lineOf(range.offset), where, detail };
     });
