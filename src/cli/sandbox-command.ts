@@ -51,6 +51,20 @@ export async function runSandbox(
     io.err(msg('sandbox.cli.missingScenario'));
     return EXIT_UNUSABLE;
   }
+  // Listen before anything is printed: whoever reads the printout may signal at once.
+  let release = (): void => undefined;
+  const stopRequested = new Promise<void>((resolve) => {
+    const done = (): void => {
+      release();
+      resolve();
+    };
+    release = () => {
+      signals.off('SIGINT', done);
+      signals.off('SIGTERM', done);
+    };
+    signals.on('SIGINT', done);
+    signals.on('SIGTERM', done);
+  });
   let sandbox: RunningSandbox;
   try {
     const scenario = loadScenario(scenarioArg);
@@ -60,6 +74,7 @@ export async function runSandbox(
       ...(writeSpecTo ? { writeSpecTo } : {}),
     });
   } catch (error) {
+    release();
     io.err(
       error instanceof ScenarioError
         ? error.message
@@ -95,15 +110,7 @@ export async function runSandbox(
       ].join('\n'),
     );
   }
-  await new Promise<void>((resolve) => {
-    const done = (): void => {
-      signals.off('SIGINT', done);
-      signals.off('SIGTERM', done);
-      resolve();
-    };
-    signals.on('SIGINT', done);
-    signals.on('SIGTERM', done);
-  });
+  await stopRequested;
   await sandbox.stop();
   if (!parsed.values.json) {
     io.err(msg('sandbox.stopped'));
