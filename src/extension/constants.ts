@@ -14,6 +14,8 @@ export const Commands = {
   explainCode: 'mailHybrid.finding.explain',
   showLog: 'mailHybrid.log.show',
   runStep: 'mailHybrid.step.run',
+  sandboxStart: 'mailHybrid.sandbox.start',
+  sandboxStop: 'mailHybrid.sandbox.stop',
 } as const;
 
 export const Views = {
@@ -23,6 +25,7 @@ export const Views = {
 
 export const ContextKeys = {
   hasSpec: 'mailHybrid.hasSpec',
+  sandboxRunning: 'mailHybrid.sandboxRunning',
 } as const;
 
 export const Settings = {

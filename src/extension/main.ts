@@ -4,6 +4,7 @@ import { Commands } from './constants';
 import { DiagnosticsFeature } from './diagnostics-feature';
 import { createLogChannel } from './log-channel';
 import { setExtensionRoot } from './readme-links';
+import { SandboxFeature } from './sandbox-feature';
 import { SchemaAssistFeature } from './schema-assist-feature';
 import { SecretVault } from './secret-vault';
 import { SpecCommands } from './spec-commands';
@@ -30,6 +31,7 @@ export function activate(context: vscode.ExtensionContext): MailHybridApi {
     new CodeActionsFeature(specs, diagnostics),
     new SchemaAssistFeature(specs),
     new SpecCommands(specs, vault, logger),
+    new SandboxFeature(context, logger),
     vscode.commands.registerCommand(Commands.showLog, () => channel.show()),
   );
   logger.info('Mail Hybrid is active.');
