@@ -140,6 +140,8 @@ export function redirectSpec(
     throw new RedirectError(file);
   }
   const starts = lineStartsOf(text);
+  // Added and padded lines use the file's own line break, so a CRLF file stays CRLF.
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
   const textEdits: TextEdit[] = [];
   const missing: RedirectEdit[] = [];
 
@@ -166,7 +168,7 @@ export function redirectSpec(
       textEdits.push({
         offset: keyRange[0],
         remove: end - keyRange[0],
-        insert: insert + '\n'.repeat(countBreaks(removed)),
+        insert: insert + eol.repeat(countBreaks(removed)),
       });
       continue;
     }
@@ -180,7 +182,7 @@ export function redirectSpec(
     textEdits.push({
       offset: start,
       remove: end - start,
-      insert: flowText(edit.value) + '\n'.repeat(countBreaks(removed)),
+      insert: flowText(edit.value) + eol.repeat(countBreaks(removed)),
     });
   }
 
@@ -201,8 +203,11 @@ export function redirectSpec(
     const data = nest(groupEdits, base.length);
     const map = (base.length === 0 ? root : nodeAt(root, base)) as YAMLMap;
     if (base.length === 0) {
-      const ending = text.length === 0 || text.endsWith('\n') ? '' : '\n';
-      const block = stringify(data, { lineWidth: 0, flowCollectionPadding: false });
+      const ending = text.length === 0 || text.endsWith('\n') ? '' : eol;
+      const block = stringify(data, { lineWidth: 0, flowCollectionPadding: false }).replace(
+        /\n/g,
+        eol,
+      );
       textEdits.push({
         offset: text.length,
         remove: 0,
@@ -233,11 +238,11 @@ export function redirectSpec(
     const block = stringify(data, { lineWidth: 0, flowCollectionPadding: false })
       .split('\n')
       .filter((line) => line !== '')
-      .map((line) => `${' '.repeat(indent)}${line}\n`)
+      .map((line) => `${' '.repeat(indent)}${line}${eol}`)
       .join('');
     const atEnd = insertLine >= starts.length;
     const offset = atEnd ? text.length : (starts[insertLine] ?? text.length);
-    const lead = atEnd && !text.endsWith('\n') ? '\n' : '';
+    const lead = atEnd && !text.endsWith('\n') ? eol : '';
     textEdits.push({
       offset,
       remove: 0,

@@ -225,6 +225,21 @@ export async function startSandbox(
     stops.push(() => mailcow.close());
 
     const exchangeSeed = exchangeSection(scenario, spec);
+    const tenant = spec.exchange.tenant.toLowerCase();
+    if (
+      tenant !== exchangeSeed.tenantId.toLowerCase() &&
+      tenant !== exchangeSeed.initialDomain.toLowerCase()
+    ) {
+      // Faithful to Exchange: the emulated tenant refuses sign-in for another tenant. Said up
+      // front, because the checks will only report a failed sign-in.
+      logger.warn(
+        msg('sandbox.tenantMismatch', {
+          tenant: spec.exchange.tenant,
+          tenantId: exchangeSeed.tenantId,
+          initialDomain: exchangeSeed.initialDomain,
+        }),
+      );
+    }
     const { apps, app } = sandboxApp(exchangeSeed);
     const exchange = await startExchangeEmulators({ ...exchangeSeed, apps });
     stops.push(() => exchange.close());

@@ -11,6 +11,8 @@ export const sandboxMessages = {
     'The spec {file} is not a YAML mapping, so the sandbox cannot point it at the emulated systems.',
   'sandbox.spec.flowSection':
     'The spec {file} writes {section} as a flow mapping on one line with a key the sandbox must add; write it as a block mapping (one key per line).',
+  'sandbox.tenantMismatch':
+    'The spec names the tenant {tenant}, but the scenario emulates {tenantId} ({initialDomain}); the emulated Exchange refuses sign-in for any other tenant, so its checks will fail to sign in.',
   'sandbox.started':
     'Sandbox running (emulated systems on loopback, not the real mailcow or Exchange Online).',
   'sandbox.address.mailcow': 'mailcow API (emulated): {url}',

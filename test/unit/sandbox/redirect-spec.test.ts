@@ -161,6 +161,28 @@ describe('redirectSpec', () => {
     assert.equal(lines[9], '    clientSecret: env:X');
   });
 
+  it('keeps CRLF line breaks in what it adds and pads', () => {
+    const text = [
+      'version: 1',
+      'domains: [example.com]',
+      'mailcow:',
+      '  url: https://mail.example.com',
+      'exchange:',
+      '  tenant: contoso.onmicrosoft.com',
+      '  gateway: example-com.mail.protection.outlook.com',
+      'checks:',
+      '  dnsServers:',
+      '    - 192.0.2.53',
+      '    - 192.0.2.54',
+      '',
+    ].join('\r\n');
+    const { text: written, lineMap } = redirectSpec(text, EDITS);
+    assert.equal(written.replace(/\r\n/g, '').includes('\n'), false, 'a bare LF was written');
+    assert.deepEqual(lineMap, [0, 1, 2, 3, 6, 7, 8, 14, 15, 16, 17, 19]);
+    const data = parse(written) as Record<string, Record<string, unknown>>;
+    assert.deepEqual(data.checks, { dnsServers: ['127.0.0.1:5353'], smtpPort: 2525 });
+  });
+
   it('refuses a spec that is not a mapping', () => {
     assert.throws(() => redirectSpec('- a\n- b\n', EDITS), RedirectError);
   });
