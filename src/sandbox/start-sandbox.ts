@@ -80,8 +80,9 @@ export interface RunningSandbox {
   stop(): Promise<void>;
 }
 
+/** Letters, digits and dashes only: mailcow drops every other character from an API key. */
 function randomSecret(prefix: string): string {
-  return `${prefix}-${randomBytes(18).toString('base64url')}`;
+  return `${prefix}-${randomBytes(18).toString('hex').toUpperCase()}`;
 }
 
 /** The `exchange:` section to emulate; a scenario without one gets an empty tenant. */

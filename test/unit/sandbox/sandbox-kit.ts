@@ -49,5 +49,5 @@ export function clientsOf(
   }
   const resolveSecret = (ref: SecretRef): Promise<string | undefined> =>
     Promise.resolve(ref.kind === 'env' ? sandbox.env[ref.name] : undefined);
-  return { spec, clients: clientsForSpec(spec, { logger, resolveSecret, timeoutMs: 5000 }) };
+  return { spec, clients: clientsForSpec(spec, { logger, resolveSecret, timeoutMs: 20_000 }) };
 }

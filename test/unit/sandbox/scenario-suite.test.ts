@@ -136,7 +136,9 @@ describe('shipped scenarios, end to end', () => {
 
         const fixable = fixableCodes(scenario);
         const applied = await runCli(['apply', sandbox.specFile, '--yes'], sandbox.env);
-        assert.notEqual(applied.status, 2, `apply could not run: ${applied.stderr}`);
+        if (!scenario.expect.some((entry) => entry.code === 'mailcow-key-read-only')) {
+          assert.notEqual(applied.status, 2, `apply could not run: ${applied.stderr}`);
+        }
         const second = findingsOf(await checkLive(sandbox));
         const left = second
           .filter((finding) => fixable.includes(finding.code))

@@ -38,7 +38,8 @@ async function liveState(sandbox: RunningSandbox) {
     readMailcowState(clients.mailcow),
     readExchangeState(clients.exchange),
   ]);
-  assert.ok(mailcow.ok && exchange.ok);
+  assert.ok(mailcow.ok, mailcow.ok ? '' : mailcow.error.message);
+  assert.ok(exchange.ok, exchange.ok ? '' : exchange.error.message);
   const mx = await clients.dns.mx('example.com');
   const spf = await clients.dns.txt('spf.protection.outlook.com');
   return {
