@@ -176,6 +176,12 @@ for (const name of shippedScenarios()) {
         state.value.mailboxes.map((mailbox) => mailbox.username),
         (seeded.mailboxes ?? []).map((mailbox) => mailbox.username),
       );
+      const log = await clients.mailcow.getPostfixLog(100);
+      assert.ok(log.ok, log.ok ? '' : log.error.message);
+      assert.deepEqual(
+        log.value.map((entry) => entry.message),
+        (seeded.postfixLog ?? []).map((entry) => entry.message),
+      );
     });
 
     it('answers Exchange Get-* cmdlets with the seeded tenant', async () => {
