@@ -20,7 +20,7 @@ export default tseslint.config(
   },
   {
     // The core runs under Node alone (it powers the CLI); only src/extension may talk to VS Code.
-    files: ['src/core/**/*.ts', 'src/cli/**/*.ts'],
+    files: ['src/core/**/*.ts', 'src/cli/**/*.ts', 'src/sandbox/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -1,9 +1,14 @@
 import { createInterface } from 'node:readline/promises';
+import type { Logger } from '../core/log';
 
-/** What a command reads from and writes to; tests and the process supply their own. */
-export interface CliIo {
+/** Where a command writes: results to `out`, everything meant for the person to `err`. */
+export interface Output {
   out(text: string): void;
   err(text: string): void;
+}
+
+/** What a command reads from and writes to; tests and the process supply their own. */
+export interface CliIo extends Output {
   /** The environment: `env:` secrets and proxy variables come from here, nowhere else. */
   env: Readonly<Record<string, string | undefined>>;
   /** True when a person can answer questions (stdin is a terminal). */
@@ -32,3 +37,14 @@ export const processIo: CliIo = {
     }
   },
 };
+
+/** Warnings and errors to stderr; the CLI's results own stdout. */
+export function stderrLogger(io: Output): Logger {
+  return {
+    trace: () => undefined,
+    debug: () => undefined,
+    info: () => undefined,
+    warn: (message) => io.err(message),
+    error: (message) => io.err(message),
+  };
+}

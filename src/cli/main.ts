@@ -6,6 +6,8 @@ import { runExportPowerShell } from './export-powershell-command';
 import type { CliIo } from './cli-io';
 import { EXIT_CLEAN, EXIT_UNUSABLE, processIo } from './cli-io';
 import { runPlan } from './plan-command';
+import { runSandbox } from './sandbox-command';
+import { runSnapshot } from './snapshot-command';
 import { runValidate } from './validate-command';
 
 declare const MAIL_HYBRID_VERSION: string | undefined;
@@ -27,6 +29,10 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       return runExplainBounce(rest, io);
     case 'validate':
       return runValidate(rest, io);
+    case 'sandbox':
+      return runSandbox(rest, io);
+    case 'snapshot':
+      return runSnapshot(rest, io);
     case undefined:
     case 'help':
     case '--help':
@@ -40,7 +46,16 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
 }
 
 if (require.main === module) {
-  void main(process.argv.slice(2)).then((code) => {
-    process.exitCode = code;
-  });
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      // A command that throws instead of answering with an exit code is a bug; show it as one.
+      process.stderr.write(
+        `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      );
+      process.exitCode = EXIT_UNUSABLE;
+    },
+  );
 }

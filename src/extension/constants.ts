@@ -21,6 +21,8 @@ export const Commands = {
   liveRefresh: 'mailHybrid.live.refresh',
   mailcowApplyAll: 'mailHybrid.mailcow.applyAll',
   exchangeApplyAll: 'mailHybrid.exchange.applyAll',
+  sandboxStart: 'mailHybrid.sandbox.start',
+  sandboxStop: 'mailHybrid.sandbox.stop',
 } as const;
 
 export const Views = {
@@ -30,6 +32,7 @@ export const Views = {
 
 export const ContextKeys = {
   hasSpec: 'mailHybrid.hasSpec',
+  sandboxRunning: 'mailHybrid.sandboxRunning',
 } as const;
 
 export const Settings = {

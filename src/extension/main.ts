@@ -8,6 +8,7 @@ import { ExchangeSignIn } from './exchange-sign-in';
 import { LiveFeature } from './live-feature';
 import { createLogChannel } from './log-channel';
 import { setExtensionRoot } from './readme-links';
+import { SandboxFeature } from './sandbox-feature';
 import { SchemaAssistFeature } from './schema-assist-feature';
 import { SecretVault } from './secret-vault';
 import { SetupTreeFeature } from './setup-tree-feature';
@@ -53,6 +54,7 @@ export function activate(context: vscode.ExtensionContext): MailHybridApi {
     new BounceFeature(specs, logger),
     exchangeSignIn,
     new ExchangeExportCommand(specs, logger),
+    new SandboxFeature(context, logger),
     vscode.commands.registerCommand(Commands.showLog, () => channel.show()),
   );
   logger.info('Mail Hybrid is active.');

@@ -9,6 +9,7 @@ import { exchangeMessages } from './exchange-messages';
 import { findingMessages } from './finding-messages';
 import { mailcowLiveMessages } from './mailcow-live-messages';
 import { mailcowMessages } from './mailcow-messages';
+import { sandboxMessages } from './sandbox-messages';
 import { specMessages } from './spec-messages';
 import { tlsLiveMessages } from './tls-live-messages';
 import { tlsMessages } from './tls-messages';
@@ -37,6 +38,7 @@ const english = {
   ...bounceMessages,
   ...validateMessages,
   ...treeMessages,
+  ...sandboxMessages,
 } as const;
 
 export type MessageId = keyof typeof english;
