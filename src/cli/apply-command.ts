@@ -4,7 +4,13 @@ import type { CliIo } from './cli-io';
 import { EXIT_CLEAN, EXIT_ERRORS, EXIT_UNUSABLE } from './cli-io';
 import { formatText } from './formats';
 import { stderrLogger } from './live-host';
-import { loadSpec, parseCommandArgs, runCliLiveCheck } from './spec-input';
+import {
+  LIVE_OPTIONS,
+  liveSystemsOption,
+  loadSpec,
+  parseCommandArgs,
+  runCliLiveCheck,
+} from './spec-input';
 import { stepText } from './step-text';
 
 /**
@@ -15,7 +21,7 @@ import { stepText } from './step-text';
 export async function runApply(args: string[], io: CliIo): Promise<number> {
   const parsedArgs = parseCommandArgs(
     args,
-    { yes: { type: 'boolean', default: false }, verbose: { type: 'boolean', default: false } },
+    { yes: { type: 'boolean', default: false }, ...LIVE_OPTIONS },
     io,
   );
   if (typeof parsedArgs === 'number') {
@@ -27,6 +33,10 @@ export async function runApply(args: string[], io: CliIo): Promise<number> {
     io.err(msg('cli.apply.notInteractive'));
     return EXIT_UNUSABLE;
   }
+  const systems = liveSystemsOption(parsedArgs.values.systems, io);
+  if (typeof systems === 'number') {
+    return systems;
+  }
   const loaded = loadSpec(parsedArgs.spec, io);
   if (typeof loaded === 'number') {
     return loaded;
@@ -36,15 +46,21 @@ export async function runApply(args: string[], io: CliIo): Promise<number> {
     io.err(formatText({ spec: loaded.file, text: loaded.text, findings: loaded.parsed.findings }));
     return EXIT_UNUSABLE;
   }
-  const { report } = await runCliLiveCheck({ ...loaded.parsed, spec }, io, verbose);
-  if (report.unreadable.length > 0) {
+  const { report } = await runCliLiveCheck({ ...loaded.parsed, spec }, io, verbose, systems);
+  // The steps of the systems that could be read still run; the others are named, and the run
+  // cannot end clean.
+  const partial = report.unreadable.length > 0;
+  if (partial) {
     io.err(formatText({ spec: loaded.file, text: loaded.text, findings: report.findings }));
-    io.err(msg('cli.plan.cannotPlan'));
-    return EXIT_UNUSABLE;
+    io.err(
+      msg('cli.plan.partial', {
+        systems: report.unreadable.map((entry) => entry.system).join(', '),
+      }),
+    );
   }
   if (!report.steps.some((step) => step.needed)) {
     io.out(msg('steps.run.nothingNeeded'));
-    return EXIT_CLEAN;
+    return partial ? EXIT_ERRORS : EXIT_CLEAN;
   }
   let number = 0;
   const result = await runStepsInOrder(
@@ -67,5 +83,5 @@ export async function runApply(args: string[], io: CliIo): Promise<number> {
     },
   );
   io.out(result.message);
-  return result.ok ? EXIT_CLEAN : EXIT_ERRORS;
+  return result.ok && !partial ? EXIT_CLEAN : EXIT_ERRORS;
 }

@@ -4,7 +4,13 @@ import { sortFindings } from '../core/spec/parse-spec';
 import type { CliIo } from './cli-io';
 import { EXIT_CLEAN, EXIT_ERRORS, EXIT_UNUSABLE } from './cli-io';
 import { formatJson, formatSarif, formatText } from './formats';
-import { loadSpec, parseCommandArgs, runCliLiveCheck } from './spec-input';
+import {
+  LIVE_OPTIONS,
+  liveSystemsOption,
+  loadSpec,
+  parseCommandArgs,
+  runCliLiveCheck,
+} from './spec-input';
 
 /**
  * `check <spec> [--live] [--format text|json|sarif]`: the offline findings, and with `--live`
@@ -16,7 +22,7 @@ export async function runCheck(args: string[], io: CliIo, version: string): Prom
     {
       live: { type: 'boolean', default: false },
       format: { type: 'string', default: 'text' },
-      verbose: { type: 'boolean', default: false },
+      ...LIVE_OPTIONS,
     },
     io,
   );
@@ -27,6 +33,10 @@ export async function runCheck(args: string[], io: CliIo, version: string): Prom
   if (!['text', 'json', 'sarif'].includes(format)) {
     io.err(msg('cli.badFormat', { format }));
     return EXIT_UNUSABLE;
+  }
+  const systems = liveSystemsOption(parsedArgs.values.systems, io);
+  if (typeof systems === 'number') {
+    return systems;
   }
   const loaded = loadSpec(parsedArgs.spec, io);
   if (typeof loaded === 'number') {
@@ -39,6 +49,7 @@ export async function runCheck(args: string[], io: CliIo, version: string): Prom
       { ...loaded.parsed, spec },
       io,
       parsedArgs.values.verbose === true,
+      systems,
     );
     findings = sortFindings([...withoutSettled(findings, report.settles), ...report.findings]);
   }

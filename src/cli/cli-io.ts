@@ -1,5 +1,4 @@
 import { createInterface } from 'node:readline/promises';
-import type { Logger } from '../core/log';
 
 /** Where a command writes: results to `out`, everything meant for the person to `err`. */
 export interface Output {
@@ -37,14 +36,3 @@ export const processIo: CliIo = {
     }
   },
 };
-
-/** Warnings and errors to stderr; the CLI's results own stdout. */
-export function stderrLogger(io: Output): Logger {
-  return {
-    trace: () => undefined,
-    debug: () => undefined,
-    info: () => undefined,
-    warn: (message) => io.err(message),
-    error: (message) => io.err(message),
-  };
-}

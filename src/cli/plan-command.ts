@@ -1,8 +1,14 @@
 import { msg } from '../core/messages/catalogue';
 import type { CliIo } from './cli-io';
-import { EXIT_CLEAN, EXIT_UNUSABLE } from './cli-io';
+import { EXIT_CLEAN, EXIT_ERRORS, EXIT_UNUSABLE } from './cli-io';
 import { formatText } from './formats';
-import { loadSpec, parseCommandArgs, runCliLiveCheck } from './spec-input';
+import {
+  LIVE_OPTIONS,
+  liveSystemsOption,
+  loadSpec,
+  parseCommandArgs,
+  runCliLiveCheck,
+} from './spec-input';
 import { stepJson, stepText } from './step-text';
 
 /**
@@ -12,7 +18,7 @@ import { stepJson, stepText } from './step-text';
 export async function runPlan(args: string[], io: CliIo): Promise<number> {
   const parsedArgs = parseCommandArgs(
     args,
-    { format: { type: 'string', default: 'text' }, verbose: { type: 'boolean', default: false } },
+    { format: { type: 'string', default: 'text' }, ...LIVE_OPTIONS },
     io,
   );
   if (typeof parsedArgs === 'number') {
@@ -22,6 +28,10 @@ export async function runPlan(args: string[], io: CliIo): Promise<number> {
   if (!['text', 'json'].includes(format)) {
     io.err(msg('cli.badFormat', { format }));
     return EXIT_UNUSABLE;
+  }
+  const systems = liveSystemsOption(parsedArgs.values.systems, io);
+  if (typeof systems === 'number') {
+    return systems;
   }
   const loaded = loadSpec(parsedArgs.spec, io);
   if (typeof loaded === 'number') {
@@ -36,12 +46,20 @@ export async function runPlan(args: string[], io: CliIo): Promise<number> {
     { ...loaded.parsed, spec },
     io,
     parsedArgs.values.verbose === true,
+    systems,
   );
-  if (report.unreadable.length > 0) {
+  // Steps come only from the systems that could be read; the others are named, and the exit
+  // code says the plan is partial.
+  const partial = report.unreadable.length > 0;
+  if (partial) {
     io.err(formatText({ spec: loaded.file, text: loaded.text, findings: report.findings }));
-    io.err(msg('cli.plan.cannotPlan'));
-    return EXIT_UNUSABLE;
+    io.err(
+      msg('cli.plan.partial', {
+        systems: report.unreadable.map((entry) => entry.system).join(', '),
+      }),
+    );
   }
+  const finished = partial ? EXIT_ERRORS : EXIT_CLEAN;
   const needed = report.steps.filter((step) => step.needed);
   const done = report.steps.filter((step) => !step.needed);
   if (format === 'json') {
@@ -60,16 +78,16 @@ export async function runPlan(args: string[], io: CliIo): Promise<number> {
         2,
       ),
     );
-    return EXIT_CLEAN;
+    return finished;
   }
   if (needed.length === 0) {
     io.out(msg('cli.plan.nothing', { file: loaded.file }));
-    return EXIT_CLEAN;
+    return finished;
   }
   io.out(msg('cli.plan.heading', { file: loaded.file }));
   needed.forEach((step, index) => io.out(stepText(step, index + 1)));
   for (const step of done) {
     io.out(msg('cli.plan.notNeeded', { title: step.title }));
   }
-  return EXIT_CLEAN;
+  return finished;
 }

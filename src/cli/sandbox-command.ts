@@ -4,7 +4,7 @@ import { ScenarioError, loadScenario } from '../sandbox/scenario';
 import type { RunningSandbox } from '../sandbox/start-sandbox';
 import { startSandbox } from '../sandbox/start-sandbox';
 import type { Output } from './cli-io';
-import { stderrLogger } from './cli-io';
+import { stderrLogger } from './live-host';
 
 const EXIT_OK = 0;
 const EXIT_UNUSABLE = 2;
@@ -70,7 +70,7 @@ export async function runSandbox(
     const scenario = loadScenario(scenarioArg);
     const writeSpecTo = parsed.values['write-spec'];
     sandbox = await startSandbox(scenario, {
-      logger: stderrLogger(io),
+      logger: stderrLogger('warn', (line) => io.err(line)),
       ...(writeSpecTo ? { writeSpecTo } : {}),
     });
   } catch (error) {

@@ -9,7 +9,7 @@ import { parseSpec } from '../core/spec/parse-spec';
 import { takeSnapshot } from '../sandbox/snapshot';
 import { clientsForSpec } from '../sandbox/spec-clients';
 import type { Output } from './cli-io';
-import { stderrLogger } from './cli-io';
+import { stderrLogger } from './live-host';
 
 const EXIT_OK = 0;
 const EXIT_PARTIAL = 1;
@@ -69,7 +69,7 @@ export async function runSnapshot(args: string[], io: Output): Promise<number> {
     io.err(msg('sandbox.spec.notMapping', { file: specArg }));
     return EXIT_UNUSABLE;
   }
-  const logger = stderrLogger(io);
+  const logger = stderrLogger('warn', (line) => io.err(line));
   let clients;
   try {
     clients = clientsForSpec(spec, {

@@ -3,6 +3,8 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { LiveReport } from '../core/live/live-check';
 import { createLiveSession, runLiveCheck } from '../core/live/live-check';
+import type { LiveSystemName } from '../core/live/live-system';
+import { LIVE_SYSTEMS } from '../core/live/live-system';
 import type { LiveSession } from '../core/live/live-system';
 import { msg } from '../core/messages/catalogue';
 import type { ParsedSpec } from '../core/spec/parse-spec';
@@ -62,14 +64,44 @@ export function loadSpec(file: string, io: CliIo): LoadedSpec | number {
   return { file, text, parsed: parseSpec(text, resolve(file)) };
 }
 
+/** The live commands' options: `--systems mailcow,exchange` and `--verbose`. */
+export const LIVE_OPTIONS = {
+  systems: { type: 'string' },
+  verbose: { type: 'boolean', default: false },
+} as const;
+
+/**
+ * The systems `--systems` names (all when absent), or the exit code when it names an unknown
+ * one (the reason is printed).
+ */
+export function liveSystemsOption(
+  value: string | boolean | undefined,
+  io: CliIo,
+): LiveSystemName[] | undefined | number {
+  if (typeof value !== 'string') {
+    return undefined;
+  }
+  const names = value
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+  const unknown = names.find((name) => !(LIVE_SYSTEMS as readonly string[]).includes(name));
+  if (unknown !== undefined || names.length === 0) {
+    io.err(msg('cli.live.badSystems', { allowed: LIVE_SYSTEMS.join(', '), given: unknown ?? '' }));
+    return EXIT_UNUSABLE;
+  }
+  return names as LiveSystemName[];
+}
+
 /** Runs the live check for a parsed spec with the command line's host. */
 export async function runCliLiveCheck(
   parsed: ParsedSpec & { spec: NonNullable<ParsedSpec['spec']> },
   io: CliIo,
   verbose: boolean,
+  systems?: readonly LiveSystemName[],
 ): Promise<{ session: LiveSession; report: LiveReport }> {
   const logger = stderrLogger(verbose ? 'debug' : 'warn', (line) => io.err(line));
   const host = createCliLiveHost(parsed.spec, { env: io.env, logger });
   const session = createLiveSession(parsed.spec, parsed.source, host);
-  return { session, report: await runLiveCheck(session) };
+  return { session, report: await runLiveCheck(session, systems ? { systems } : {}) };
 }

@@ -6,8 +6,10 @@ export const cliLiveMessages = {
   'cli.plan.nothing': 'Nothing to do: the live systems match {file}.',
   'cli.plan.step': '{number}. {title}',
   'cli.plan.notNeeded': '   already done: {title}',
-  'cli.plan.cannotPlan':
-    'No plan can be made while a system cannot be read; fix the findings above first.',
+  'cli.plan.partial':
+    'Not read, so its steps are left out: {systems}. Fix the findings above, or name the systems to work on with --systems.',
+  'cli.live.badSystems':
+    '--systems takes a comma-separated list of {allowed}; "{given}" is not one of them.',
   'cli.apply.notInteractive':
     'apply changes live systems and asks before each step; stdin is not a terminal, so nothing was changed. Run it in a terminal, or add --yes to run every step without asking.',
   'cli.apply.ask': 'Run this step? [y/N] ',

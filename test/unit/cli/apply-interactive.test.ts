@@ -35,7 +35,7 @@ describe('mail-hybrid apply on a terminal', () => {
         interactive: true,
         ask: () => Promise.resolve(answers.shift() ?? ''),
       };
-      const code = await main(['apply', spec], io);
+      const code = await main(['apply', spec, '--systems', 'mailcow'], io);
       assert.equal(code, 1);
       assert.equal(answers.length, 0, 'asked twice');
       assert.match(

@@ -81,7 +81,7 @@ interface JsonFinding {
 describe('mail-hybrid check --live', () => {
   it('prints offline and live findings in the JSON contract and exits 1 on errors', async () => {
     await withMailcow(emptyMailcow(), async (emulator, spec) => {
-      const result = await runCli(['check', spec, '--live', '--format', 'json'], KEY_ENV);
+      const result = await runCli(['check', spec, '--systems', 'mailcow', '--live', '--format', 'json'], KEY_ENV);
       assert.equal(result.code, 1, result.stderr);
       const output = JSON.parse(result.stdout) as { spec: string; findings: JsonFinding[] };
       assert.equal(output.spec, spec);
@@ -114,7 +114,7 @@ describe('mail-hybrid check --live', () => {
       mailboxes: [{ username: 'app@example.org' }],
     });
     await withMailcow(seed, async (_emulator, spec) => {
-      const result = await runCli(['check', spec, '--live', '--verbose'], KEY_ENV);
+      const result = await runCli(['check', spec, '--systems', 'mailcow', '--live', '--verbose'], KEY_ENV);
       assert.equal(result.code, 0, result.stdout + result.stderr);
       assert.match(result.stderr, /mailcow → GET \/api\/v1\/get\/domain\/all/);
       assert.equal(`${result.stdout}${result.stderr}`.includes(KEYS.rw), false);
@@ -125,7 +125,7 @@ describe('mail-hybrid check --live', () => {
     await withMailcow(
       emptyMailcow(),
       async (emulator, spec) => {
-        const result = await runCli(['check', spec, '--live'], KEY_ENV);
+        const result = await runCli(['check', spec, '--systems', 'mailcow', '--live'], KEY_ENV);
         assert.equal(result.code, 1);
         assert.match(result.stdout, /\[mailcow-auth-failed\].*cannot read.*env:VARIABLE/);
         assert.equal(emulator.requests.length, 0);
@@ -138,7 +138,7 @@ describe('mail-hybrid check --live', () => {
 describe('mail-hybrid plan and apply', () => {
   it('plan lists the needed steps with their requests and changes nothing', async () => {
     await withMailcow(emptyMailcow(), async (emulator, spec) => {
-      const result = await runCli(['plan', spec, '--format', 'json'], KEY_ENV);
+      const result = await runCli(['plan', spec, '--systems', 'mailcow', '--format', 'json'], KEY_ENV);
       assert.equal(result.code, 0, result.stderr);
       const plan = JSON.parse(result.stdout) as {
         steps: { id: string; domain?: string; requests: { action: string; body: unknown }[] }[];
@@ -161,7 +161,7 @@ describe('mail-hybrid plan and apply', () => {
         },
       ]);
       assert.equal(emulator.state.domains.size, 0);
-      const text = await runCli(['plan', spec], KEY_ENV);
+      const text = await runCli(['plan', spec, '--systems', 'mailcow'], KEY_ENV);
       assert.match(
         text.stdout,
         /1\. Add example\.com to mailcow\n.*\n {3}POST \/api\/v1\/add\/domain \{"domain":"example\.com"/,
@@ -173,7 +173,7 @@ describe('mail-hybrid plan and apply', () => {
     await withMailcow(
       emptyMailcow({ mailboxes: [{ username: 'app@example.org' }] }),
       async (emulator, spec) => {
-        const result = await runCli(['apply', spec, '--yes'], KEY_ENV);
+        const result = await runCli(['apply', spec, '--systems', 'mailcow', '--yes'], KEY_ENV);
         assert.equal(result.code, 0, result.stdout + result.stderr);
         assert.equal(result.stdout.match(/^done: /gm)?.length, 6, result.stdout);
         assert.match(result.stdout, new RegExp(`${SPF_HOST} → 198\\.51\\.100\\.0/26`));
@@ -181,7 +181,7 @@ describe('mail-hybrid plan and apply', () => {
         assert.equal(emulator.state.relayhosts.size, 1);
 
         const posts = writesOf(emulator.requests).length;
-        const again = await runCli(['apply', spec, '--yes'], KEY_ENV);
+        const again = await runCli(['apply', spec, '--systems', 'mailcow', '--yes'], KEY_ENV);
         assert.equal(again.code, 0);
         assert.match(again.stdout, /no step is needed/);
         assert.equal(writesOf(emulator.requests).length, posts + 1, 'only the write-access probe');
@@ -192,7 +192,7 @@ describe('mail-hybrid plan and apply', () => {
   it('apply exits 1 when a step fails, after the steps before it', async () => {
     await withMailcow(emptyMailcow(), async (emulator, spec) => {
       emulator.injectFault({ kind: 'status', status: 500 }, { path: '/api/v1/add/relayhost' });
-      const result = await runCli(['apply', spec, '--yes'], KEY_ENV);
+      const result = await runCli(['apply', spec, '--systems', 'mailcow', '--yes'], KEY_ENV);
       assert.equal(result.code, 1);
       assert.match(result.stdout, /^failed: .*HTTP 500/m);
       assert.match(result.stdout, /Stopped after/);
@@ -203,7 +203,7 @@ describe('mail-hybrid plan and apply', () => {
 
   it('apply without --yes refuses when stdin is not a terminal, and sends nothing', async () => {
     await withMailcow(emptyMailcow(), async (emulator, spec) => {
-      const result = await runCli(['apply', spec], KEY_ENV);
+      const result = await runCli(['apply', spec, '--systems', 'mailcow'], KEY_ENV);
       assert.equal(result.code, 2);
       assert.match(result.stderr, /not a terminal.*--yes/s);
       assert.equal(emulator.requests.length, 0);

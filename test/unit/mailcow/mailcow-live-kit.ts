@@ -110,7 +110,8 @@ export async function liveCheck(
   assert.ok(parsed.spec, 'the spec parses');
   const host = testHost(env, timeoutMs);
   const session = createLiveSession(parsed.spec, parsed.source, host);
-  const report = await runLiveCheck(session);
+  // Only mailcow: the other systems would reach for real DNS and SMTP hosts.
+  const report = await runLiveCheck(session, { systems: ['mailcow'] });
   return { session, report, text, logger: host.logger };
 }
 
