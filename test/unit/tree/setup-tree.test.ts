@@ -75,13 +75,14 @@ function liveFinding(parsed: ParsedSpec, code: FindingCode, path: (string | numb
 const MINIMAL = example('minimal');
 
 describe('the shape of the setup tree', () => {
-  test('roots are mailcow, Exchange Online and the setup steps', () => {
+  test('roots are mailcow, Exchange Online, DNS and the setup steps', () => {
     const { roots } = tree(MINIMAL);
     assert.deepEqual(
       roots.map((node) => [node.id, node.label]),
       [
         ['mailcow', 'mailcow'],
         ['exchange', 'Exchange Online'],
+        ['dns', 'DNS'],
         ['steps', 'Setup steps'],
       ],
     );
@@ -99,6 +100,7 @@ describe('the shape of the setup tree', () => {
         'mailcow/domain/example.org',
         'mailcow/relayhost',
         'mailcow/forwarding-hosts',
+        'mailcow/smtp',
       ],
     );
     const org = byId(roots, 'mailcow/domain/example.org');
@@ -515,7 +517,10 @@ describe('live values', () => {
     const parsed = parseSpec(MINIMAL);
     const live = new Map<string, LiveValue>([
       ['mailcow/relayhost', { value: '[example-com.mail.protection.outlook.com]:25' }],
-      ['steps/mx/example.com', { value: 'example-com.mail.protection.outlook.com.', drift: false }],
+      [
+        NodeIds.dnsMx('example.com'),
+        { value: '0 example-com.mail.protection.outlook.com', drift: false },
+      ],
     ]);
     const roots = buildSetupTree(parsed, parsed.findings, live);
     const relayhost = byId(roots, 'steps/mailcow-relayhost');
