@@ -172,8 +172,8 @@ export const PLACEMENTS: Record<FindingCode, Placement> = {
   'inbound-connector-drift': { anchor: node(NodeIds.inbound), steps: ['inbound-connector'] },
   'inbound-connector-disabled': { anchor: node(NodeIds.inbound), steps: ['inbound-connector'] },
 
-  // MX findings decide the domain's MX step; SPF is no step of the recipe, but Exchange cannot
-  // send for a domain whose SPF leaves EOP out, so it has a node of its own.
+  // MX findings decide the domain's MX step. SPF is no step of the recipe, but mail that leaves
+  // through EOP fails SPF where the record leaves EOP out, so it has a node of its own.
   'mx-missing': { anchor: domainNode(NodeIds.dnsMx, NodeIds.dns), steps: ['mx'] },
   'mx-not-gateway': { anchor: domainNode(NodeIds.dnsMx, NodeIds.dns), steps: ['mx'] },
   'mx-extra': { anchor: domainNode(NodeIds.dnsMx, NodeIds.dns), steps: ['mx'] },
@@ -235,15 +235,18 @@ export const PLACEMENTS: Record<FindingCode, Placement> = {
  * Where the tree shows a finding: its code's placement, refined by the finding's path for codes
  * that more than one check makes. `undefined` for a code the table does not know.
  */
-export function placementOf(code: string, path: SpecPath | undefined): Placement | undefined {
-  const placement = (PLACEMENTS as Partial<Record<string, Placement>>)[code];
+export function placementOf(code: FindingCode, path: SpecPath | undefined): Placement | undefined {
+  // A finding read back from elsewhere (a saved report) may carry a code this build lacks.
+  const placement = PLACEMENTS[code] as Placement | undefined;
   const refined = placement?.where?.find(
     (entry) =>
       path !== undefined &&
       entry.under.length <= path.length &&
       entry.under.every((segment, index) => path[index] === segment),
   );
-  return refined ? { ...placement, anchor: refined.anchor, steps: refined.steps } : placement;
+  return placement && refined
+    ? { ...placement, anchor: refined.anchor, steps: refined.steps }
+    : placement;
 }
 
 /** Steps done once per shared domain; the others are done once per spec. */

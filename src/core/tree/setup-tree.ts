@@ -139,10 +139,10 @@ interface Draft {
 }
 
 /**
- * Builds the setup tree the way an admin thinks of the setup: mailcow, Exchange Online, then
- * the recipe's steps in order, each node with the findings about it and, when a live check has
- * run, the live value next to the desired one. Findings that no node shows are gathered under
- * "Other findings", so none is lost.
+ * Builds the setup tree the way an admin thinks of the setup: mailcow, Exchange Online, the
+ * shared domains' DNS records, then the recipe's steps in order, each node with the findings
+ * about it and, when a live check has run, the live value next to the desired one. Findings
+ * that no node shows are gathered under "Other findings", so none is lost.
  */
 export function buildSetupTree(
   parsed: ParsedSpec,
