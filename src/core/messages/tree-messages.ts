@@ -38,6 +38,22 @@ export const treeMessages = {
     'Hosts whose mail mailcow accepts as relayed. They must cover the addresses EOP delivers from.',
   'tree.forwardingHost.about':
     'mailcow resolves this name to addresses once, when it is added (SPF record first, then MX, then A/AAAA).',
+  'tree.smtp': 'SMTP listener {host}:{port}',
+  'tree.smtp.about':
+    "mailcow's SMTP listener as Exchange reaches it: it must offer STARTTLS, since both connectors send over TLS.",
+  'tree.certificate': 'Certificate',
+  'tree.certificate.about':
+    'The certificate the listener presents. Exchange checks its names, chain and dates when it delivers to mailcow, and when mailcow authenticates with it.',
+  'tree.dns': 'DNS',
+  'tree.dns.about':
+    'What DNS answers for the shared domains: the MX that sends all inbound mail through EOP, and the SPF record that lets Exchange send for them.',
+  'tree.dnsDomain.about': 'The DNS records of {domain} that the recipe depends on.',
+  'tree.dns.mx': 'MX',
+  'tree.dns.mx.about':
+    'The MX records of {domain}. The only one must target the gateway; a second one lets mail bypass EOP.',
+  'tree.dns.spf': 'SPF',
+  'tree.dns.spf.about':
+    "The SPF record of {domain}. It must include the cloud's SPF include, since mail from mailcow leaves through Exchange.",
   'tree.gateway': 'Gateway (MX host)',
   'tree.gateway.about':
     "The tenant's MX target: the shared domains' MX points here and mailcow relays through it.",
@@ -66,6 +82,10 @@ export const treeMessages = {
   'tree.value.enabled': 'enabled',
   'tree.value.auth.certificate': 'certificate',
   'tree.value.auth.ip': 'IP address',
+  'tree.value.starttls': 'STARTTLS offered',
+  'tree.value.certificate': 'covers {names}, trusted, not expiring',
+  'tree.value.singleMx': 'the single record {gateway}',
+  'tree.value.spfIncludes': 'includes {include}',
   'tree.value.none': '(none)',
   'tree.value.listSeparator': ', ',
 

@@ -1,6 +1,6 @@
 import type { FindingCode } from '../findings/codes';
 import type { StepId, StepSystem } from '../plan/step';
-import type { HybridSpec } from '../spec/model';
+import type { HybridSpec, SpecPath } from '../spec/model';
 import { NodeIds } from './node-ids';
 
 /**
@@ -26,6 +26,17 @@ export interface Placement {
   steps: readonly StepId[];
   /** For codes whose path does not lead to the domain they are about. */
   domainOf?: (spec: HybridSpec) => string | undefined;
+  /**
+   * For codes made by more than one check: the first entry whose `under` starts the finding's
+   * path replaces the anchor and the steps.
+   */
+  where?: readonly PathPlacement[];
+}
+
+export interface PathPlacement {
+  under: SpecPath;
+  anchor: Anchor;
+  steps: readonly StepId[];
 }
 
 const byPath: Anchor = { kind: 'path' };
@@ -161,43 +172,48 @@ export const PLACEMENTS: Record<FindingCode, Placement> = {
   'inbound-connector-drift': { anchor: node(NodeIds.inbound), steps: ['inbound-connector'] },
   'inbound-connector-disabled': { anchor: node(NodeIds.inbound), steps: ['inbound-connector'] },
 
-  // DNS has no section of its own: the MX step of the domain carries what DNS said, SPF
-  // included, since both are the prerequisites outside mailcow.
-  'mx-missing': { anchor: domainNode(stepOf('mx'), NodeIds.steps), steps: ['mx'] },
-  'mx-not-gateway': { anchor: domainNode(stepOf('mx'), NodeIds.steps), steps: ['mx'] },
-  'mx-extra': { anchor: domainNode(stepOf('mx'), NodeIds.steps), steps: ['mx'] },
-  'mx-target-unresolvable': { anchor: domainNode(stepOf('mx'), NodeIds.steps), steps: ['mx'] },
-  'spf-missing': { anchor: domainNode(stepOf('mx'), NodeIds.steps), steps: ['mx'] },
-  'spf-no-eop-include': { anchor: domainNode(stepOf('mx'), NodeIds.steps), steps: ['mx'] },
-  // A lookup without an answer sits where its record would: on the domain's MX step, or (for a
-  // resolver that answered nothing) by its path on checks.dnsServers.
-  'dns-lookup-failed': { anchor: domainNode(stepOf('mx'), NodeIds.steps), steps: [] },
+  // MX findings decide the domain's MX step. SPF is no step of the recipe, but mail that leaves
+  // through EOP fails SPF where the record leaves EOP out, so it has a node of its own.
+  'mx-missing': { anchor: domainNode(NodeIds.dnsMx, NodeIds.dns), steps: ['mx'] },
+  'mx-not-gateway': { anchor: domainNode(NodeIds.dnsMx, NodeIds.dns), steps: ['mx'] },
+  'mx-extra': { anchor: domainNode(NodeIds.dnsMx, NodeIds.dns), steps: ['mx'] },
+  'mx-target-unresolvable': { anchor: domainNode(NodeIds.dnsMx, NodeIds.dns), steps: ['mx'] },
+  'spf-missing': { anchor: domainNode(NodeIds.dnsSpf, NodeIds.dns), steps: [] },
+  'spf-no-eop-include': { anchor: domainNode(NodeIds.dnsSpf, NodeIds.dns), steps: [] },
+  // A lookup without an answer sits where its record would. The domain's lookups (MX, its
+  // targets, SPF includes) share the domain's path, so they go on the domain's DNS node, whose
+  // MX and SPF nodes show the drift; a resolver that answered nothing goes on the DNS section;
+  // mailcow's own host name belongs to its SMTP listener.
+  'dns-lookup-failed': {
+    anchor: domainNode(NodeIds.dnsDomain, NodeIds.dns),
+    steps: [],
+    where: [
+      {
+        under: ['mailcow', 'hostname'],
+        anchor: node(NodeIds.mailcowSmtp),
+        steps: ['outbound-connector'],
+      },
+    ],
+  },
 
   // What mailcow's SMTP listener presents decides whether Exchange can deliver to it.
-  'smtp-unreachable': {
-    anchor: node(NodeIds.outboundSetting('smart-hosts')),
-    steps: ['outbound-connector'],
-  },
-  'smtp-no-starttls': {
-    anchor: node(NodeIds.outboundSetting('tls-settings')),
-    steps: ['outbound-connector'],
-  },
+  'smtp-unreachable': { anchor: node(NodeIds.mailcowSmtp), steps: ['outbound-connector'] },
+  'smtp-no-starttls': { anchor: node(NodeIds.mailcowSmtp), steps: ['outbound-connector'] },
+  // A name the inbound connector expects decides that connector, not the outbound one.
   'cert-name-mismatch': {
-    anchor: node(NodeIds.outboundSetting('tls-settings')),
+    anchor: node(NodeIds.mailcowCertificate),
     steps: ['outbound-connector'],
+    where: [
+      {
+        under: ['exchange', 'inboundConnector'],
+        anchor: node(NodeIds.mailcowCertificate),
+        steps: ['inbound-connector'],
+      },
+    ],
   },
-  'cert-expired': {
-    anchor: node(NodeIds.outboundSetting('tls-settings')),
-    steps: ['outbound-connector'],
-  },
-  'cert-expiring': {
-    anchor: node(NodeIds.outboundSetting('tls-settings')),
-    steps: ['outbound-connector'],
-  },
-  'cert-untrusted': {
-    anchor: node(NodeIds.outboundSetting('tls-settings')),
-    steps: ['outbound-connector'],
-  },
+  'cert-expired': { anchor: node(NodeIds.mailcowCertificate), steps: ['outbound-connector'] },
+  'cert-expiring': { anchor: node(NodeIds.mailcowCertificate), steps: ['outbound-connector'] },
+  'cert-untrusted': { anchor: node(NodeIds.mailcowCertificate), steps: ['outbound-connector'] },
 
   'fwdhosts-miss-eop': { anchor: node(NodeIds.forwardingHosts), steps: ['mailcow-fwdhosts'] },
   // Exchange keeps the recipient, so the fix is there (or the mailcow mailbox goes).
@@ -215,8 +231,22 @@ export const PLACEMENTS: Record<FindingCode, Placement> = {
   },
 };
 
-function stepOf(step: StepId): (domain: string) => string {
-  return (domain) => NodeIds.step(step, domain);
+/**
+ * Where the tree shows a finding: its code's placement, refined by the finding's path for codes
+ * that more than one check makes. `undefined` for a code the table does not know.
+ */
+export function placementOf(code: FindingCode, path: SpecPath | undefined): Placement | undefined {
+  // A finding read back from elsewhere (a saved report) may carry a code this build lacks.
+  const placement = PLACEMENTS[code] as Placement | undefined;
+  const refined = placement?.where?.find(
+    (entry) =>
+      path !== undefined &&
+      entry.under.length <= path.length &&
+      entry.under.every((segment, index) => path[index] === segment),
+  );
+  return placement && refined
+    ? { ...placement, anchor: refined.anchor, steps: refined.steps }
+    : placement;
 }
 
 /** Steps done once per shared domain; the others are done once per spec. */

@@ -32,6 +32,8 @@ export const NodeIds = {
   mailcowSmtp: 'mailcow/smtp',
   /** The certificate mailcow's SMTP listener presents: its names and expiry. */
   mailcowCertificate: 'mailcow/certificate',
+  dns: 'dns',
+  dnsDomain: (domain: string): string => `dns/domain/${domain}`,
   /** A shared domain's MX records as DNS answers them now. */
   dnsMx: (domain: string): string => `dns/domain/${domain}/mx`,
   /** A shared domain's SPF record as DNS answers it now. */

@@ -1,12 +1,14 @@
+import { ipFamily } from '../dns/ip-network';
 import type { Finding, FindingSource } from '../findings/finding';
 import type { MessageArgs, MessageId } from '../messages/catalogue';
 import { msg } from '../messages/catalogue';
 import type { StepId, StepSystem } from '../plan/step';
 import { STEP_ORDER } from '../plan/step';
 import type { DomainSpec, HybridSpec, RelayFlags, SpecPath } from '../spec/model';
+import { CLOUD_PROFILES } from '../spec/model';
 import type { ParsedSpec } from '../spec/parse-spec';
 import type { Placement } from './finding-placement';
-import { PER_DOMAIN_STEPS, PLACEMENTS, STEP_SYSTEMS } from './finding-placement';
+import { PER_DOMAIN_STEPS, placementOf, STEP_SYSTEMS } from './finding-placement';
 import { escapeMarkdown } from './markdown-escape';
 import { NodeFlags } from './node-flags';
 import type { InboundSetting, OutboundSetting } from './node-ids';
@@ -24,6 +26,9 @@ export type SetupNodeKind =
   | 'relayhost'
   | 'forwarding-hosts'
   | 'forwarding-host'
+  | 'smtp-listener'
+  | 'certificate'
+  | 'dns-record'
   | 'gateway'
   | 'accepted-domain'
   | 'connector'
@@ -134,10 +139,10 @@ interface Draft {
 }
 
 /**
- * Builds the setup tree the way an admin thinks of the setup: mailcow, Exchange Online, then
- * the recipe's steps in order, each node with the findings about it and, when a live check has
- * run, the live value next to the desired one. Findings that no node shows are gathered under
- * "Other findings", so none is lost.
+ * Builds the setup tree the way an admin thinks of the setup: mailcow, Exchange Online, the
+ * shared domains' DNS records, then the recipe's steps in order, each node with the findings
+ * about it and, when a live check has run, the live value next to the desired one. Findings
+ * that no node shows are gathered under "Other findings", so none is lost.
  */
 export function buildSetupTree(
   parsed: ParsedSpec,
@@ -257,13 +262,14 @@ class TreeBuilder {
   }
 
   build(findings: Finding[]): SetupNode[] {
-    const sections = [this.mailcow(), this.exchange()];
+    const dns = this.dns();
+    const sections = [this.mailcow(), this.exchange(), ...(dns ? [dns] : [])];
     const steps = this.steps();
     const roots = [...sections, steps];
 
     const unplaced: Finding[] = [];
     for (const finding of findings) {
-      const placement = PLACEMENTS[finding.code] as Placement | undefined;
+      const placement = placementOf(finding.code, finding.path);
       const domain = this.domainOf(finding, placement);
       const target = this.placeOnNode(finding, placement, domain, sections);
       if (target) {
@@ -428,6 +434,125 @@ class TreeBuilder {
       );
     });
     root.children.push(hosts);
+    const listener = this.listener();
+    if (listener) {
+      root.children.push(listener);
+    }
+    return root;
+  }
+
+  /** mailcow's SMTP listener and its certificate, as far as the TLS check probes them. */
+  private listener(): Draft | undefined {
+    const { mailcow, checks } = this.spec;
+    // Without a host name there is nothing to probe, so the node would never be checked.
+    if (mailcow.hostname === '') {
+      return undefined;
+    }
+    const path: SpecPath = ['mailcow', 'hostname'];
+    const listener = this.node({
+      id: NodeIds.mailcowSmtp,
+      kind: 'smtp-listener',
+      label: msg('tree.smtp', { host: mailcow.hostname, port: checks.smtpPort }),
+      about: msg('tree.smtp.about'),
+      desired: msg('tree.value.starttls'),
+      path,
+      liveBacked: true,
+      system: 'mailcow',
+    });
+    listener.children.push(
+      this.node({
+        id: NodeIds.mailcowCertificate,
+        kind: 'certificate',
+        label: msg('tree.certificate'),
+        about: msg('tree.certificate.about'),
+        desired: msg('tree.value.certificate', { names: list(this.certificateNames()) }),
+        path,
+        liveBacked: true,
+        system: 'mailcow',
+      }),
+    );
+    return listener;
+  }
+
+  /** The names Exchange checks mailcow's certificate against, as the spec sets them up. */
+  private certificateNames(): string[] {
+    const { mailcow, exchange } = this.spec;
+    const outbound = exchange.outboundConnector;
+    const names: string[] = [];
+    if (outbound.tlsSettings === 'DomainValidation') {
+      names.push(outbound.tlsDomain ?? mailcow.hostname);
+    } else if (outbound.tlsSettings === 'CertificateValidation') {
+      // Exchange matches names only; a smart host given as an address has none to match.
+      names.push(
+        ...outbound.smartHosts.filter(
+          (host) => ipFamily(host.replace(/^\[(.*)\]$/, '$1')) === undefined,
+        ),
+      );
+    }
+    if (
+      exchange.inboundConnector.auth === 'certificate' &&
+      exchange.inboundConnector.certificateName
+    ) {
+      names.push(exchange.inboundConnector.certificateName);
+    }
+    const unique = [...new Set(names.map((name) => name.toLowerCase()))];
+    return unique.length > 0 ? unique : [mailcow.hostname];
+  }
+
+  /** The DNS records of each shared domain that the recipe depends on. */
+  private dns(): Draft | undefined {
+    if (this.domains.length === 0) {
+      return undefined;
+    }
+    const { exchange } = this.spec;
+    const serversPath: SpecPath = ['checks', 'dnsServers'];
+    const serversWritten = this.parsed.source.has(serversPath);
+    const root = this.node({
+      id: NodeIds.dns,
+      kind: 'system',
+      label: msg('tree.dns'),
+      about: msg('tree.dns.about'),
+      // The resolvers the check asks are the one thing about DNS the spec writes down.
+      path: serversWritten ? serversPath : undefined,
+      ownsPath: serversWritten,
+      system: 'dns',
+    });
+    const include = CLOUD_PROFILES[exchange.cloud].spfInclude;
+    const gateway = exchange.gateway.trim().replace(/\.$/, '').toLowerCase();
+    for (const domain of this.domains) {
+      const args = { domain: domain.name };
+      const node = this.node({
+        id: NodeIds.dnsDomain(domain.name),
+        kind: 'domain',
+        label: domain.name,
+        about: md('tree.dnsDomain.about', args),
+        path: domain.path,
+        system: 'dns',
+      });
+      node.children.push(
+        this.node({
+          id: NodeIds.dnsMx(domain.name),
+          kind: 'dns-record',
+          label: msg('tree.dns.mx'),
+          about: md('tree.dns.mx.about', args),
+          desired: gateway ? msg('tree.value.singleMx', { gateway }) : undefined,
+          path: ['exchange', 'gateway'],
+          liveBacked: true,
+          system: 'dns',
+        }),
+        this.node({
+          id: NodeIds.dnsSpf(domain.name),
+          kind: 'dns-record',
+          label: msg('tree.dns.spf'),
+          about: md('tree.dns.spf.about', args),
+          desired: msg('tree.value.spfIncludes', { include }),
+          path: domain.path,
+          liveBacked: true,
+          system: 'dns',
+        }),
+      );
+      root.children.push(node);
+    }
     return root;
   }
 
@@ -584,10 +709,7 @@ class TreeBuilder {
             kind: 'step',
             label: msg('tree.step.label', { number, title: msg(`tree.step.${id}`, args) }),
             about: md(`tree.step.${id}.about`, args),
-            desired: id === 'mx' ? this.spec.exchange.gateway || undefined : undefined,
             path: this.stepPath(id, domain),
-            // Only the MX step is checked as itself; the others are as done as the nodes they set.
-            liveBacked: id === 'mx',
             system: STEP_SYSTEMS[id],
             step: { id, domain: domain?.name, concerns: this.concerns(id, domain) },
           }),
@@ -622,7 +744,7 @@ class TreeBuilder {
     const name = domain?.name ?? '';
     switch (id) {
       case 'mx':
-        return [];
+        return [NodeIds.dnsMx(name)];
       case 'accepted-domain':
         return [NodeIds.acceptedDomain(name)];
       case 'mailcow-domain':
@@ -747,18 +869,10 @@ class TreeBuilder {
       node.findings.forEach((finding) => decisive.add(finding));
     }
     step.findings = [...decisive];
-    let status = worstStatus(
+    const status = worstStatus(
       ...step.findings.map((finding) => finding.severity),
       ...concerned.map((node) => node.ownStatus ?? 'unknown'),
     );
-    if (step.liveBacked) {
-      const liveValue = this.live.get(step.id);
-      if (liveValue && hasDrift(liveValue, step.desired)) {
-        status = worstStatus(status, 'warning');
-      } else if (!liveValue && !step.findings.some(isLiveFinding)) {
-        status = worstStatus(status, 'unknown');
-      }
-    }
     step.ownStatus = status;
     step.summary = msg(`tree.step.summary.${status}`);
   }

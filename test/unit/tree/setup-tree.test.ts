@@ -75,13 +75,14 @@ function liveFinding(parsed: ParsedSpec, code: FindingCode, path: (string | numb
 const MINIMAL = example('minimal');
 
 describe('the shape of the setup tree', () => {
-  test('roots are mailcow, Exchange Online and the setup steps', () => {
+  test('roots are mailcow, Exchange Online, DNS and the setup steps', () => {
     const { roots } = tree(MINIMAL);
     assert.deepEqual(
       roots.map((node) => [node.id, node.label]),
       [
         ['mailcow', 'mailcow'],
         ['exchange', 'Exchange Online'],
+        ['dns', 'DNS'],
         ['steps', 'Setup steps'],
       ],
     );
@@ -99,6 +100,7 @@ describe('the shape of the setup tree', () => {
         'mailcow/domain/example.org',
         'mailcow/relayhost',
         'mailcow/forwarding-hosts',
+        'mailcow/smtp',
       ],
     );
     const org = byId(roots, 'mailcow/domain/example.org');
@@ -515,7 +517,10 @@ describe('live values', () => {
     const parsed = parseSpec(MINIMAL);
     const live = new Map<string, LiveValue>([
       ['mailcow/relayhost', { value: '[example-com.mail.protection.outlook.com]:25' }],
-      ['steps/mx/example.com', { value: 'example-com.mail.protection.outlook.com.', drift: false }],
+      [
+        NodeIds.dnsMx('example.com'),
+        { value: '0 example-com.mail.protection.outlook.com', drift: false },
+      ],
     ]);
     const roots = buildSetupTree(parsed, parsed.findings, live);
     const relayhost = byId(roots, 'steps/mailcow-relayhost');
@@ -633,5 +638,276 @@ describe('tooltips and flags', () => {
     assert.ok(
       !new RegExp(flagPattern('domain').slice(1, -1)).test('accepted-domain+exchange+unknown'),
     );
+  });
+});
+
+describe('DNS and the SMTP listener', () => {
+  const GATEWAY = 'example-com.mail.protection.outlook.com';
+
+  test('DNS shows MX and SPF of each shared domain with what the recipe wants', () => {
+    const { roots } = tree(example('several-domains'));
+    const dns = byId(roots, NodeIds.dns);
+    assert.deepEqual(
+      dns.children.map((node) => node.id),
+      ['example.com', 'example.org', 'example.net'].map((domain) => NodeIds.dnsDomain(domain)),
+    );
+    assert.deepEqual(
+      byId(roots, NodeIds.dnsDomain('example.org')).children.map((node) => [
+        node.id,
+        node.label,
+        node.desired,
+        node.status,
+      ]),
+      [
+        [NodeIds.dnsMx('example.org'), 'MX', `the single record ${GATEWAY}`, 'unknown'],
+        [NodeIds.dnsSpf('example.org'), 'SPF', 'includes spf.protection.outlook.com', 'unknown'],
+      ],
+    );
+  });
+
+  test("SPF wants the include of the spec's cloud", () => {
+    const { roots } = tree(example('sovereign-cloud'));
+    const spf = all(roots).find((node) => node.id.startsWith('dns/') && node.label === 'SPF');
+    assert.ok(spf);
+    assert.equal(spf.desired, 'includes spf.protection.office365.us');
+  });
+
+  test('mailcow shows its SMTP listener with the certificate names Exchange checks', () => {
+    const { roots } = tree(example('full'));
+    const listener = byId(roots, NodeIds.mailcowSmtp);
+    assert.equal(listener.label, 'SMTP listener mail.example.com:25');
+    assert.equal(listener.desired, 'STARTTLS offered');
+    assert.equal(listener.status, 'unknown');
+    assert.deepEqual(
+      listener.children.map((node) => [node.id, node.label, node.desired]),
+      [
+        [
+          NodeIds.mailcowCertificate,
+          'Certificate',
+          'covers mail.example.com, trusted, not expiring',
+        ],
+      ],
+    );
+
+    const other = MINIMAL.replace(
+      'gateway: example-com.mail.protection.outlook.com',
+      [
+        'gateway: example-com.mail.protection.outlook.com',
+        '  outboundConnector:',
+        '    tlsSettings: CertificateValidation',
+        '    smartHosts: [mx1.example.com, 192.0.2.25]',
+        '  inboundConnector:',
+        '    certificateName: relay.example.com',
+      ].join('\n'),
+    );
+    assert.equal(
+      byId(tree(other).roots, NodeIds.mailcowCertificate).desired,
+      'covers mx1.example.com, relay.example.com, trusted, not expiring',
+    );
+  });
+
+  test('live values that match leave the nodes and the MX step verified', () => {
+    const live = new Map<string, LiveValue>([
+      [NodeIds.dnsMx('example.com'), { value: `0 ${GATEWAY}`, drift: false }],
+      [
+        NodeIds.dnsSpf('example.com'),
+        { value: 'v=spf1 include:spf.protection.outlook.com -all', drift: false },
+      ],
+      [NodeIds.mailcowSmtp, { value: 'STARTTLS offered (TLSv1.3)', drift: false }],
+      [
+        NodeIds.mailcowCertificate,
+        { value: 'mail.example.com; valid until 2027-03-01; trusted', drift: false },
+      ],
+    ]);
+    const { roots } = tree(MINIMAL, live);
+    for (const [id, value] of live) {
+      const node = byId(roots, id);
+      assert.deepEqual(node.live, { value: value.value, drift: false }, id);
+      assert.equal(node.status, 'ok', id);
+      assert.ok(node.flags.includes('live') && !node.flags.includes('drift'), id);
+    }
+    assert.equal(byId(roots, NodeIds.dns).status, 'ok');
+    assert.match(
+      byId(roots, NodeIds.mailcowCertificate).tooltip,
+      /Live: mail\\\.example\\\.com\\; valid until 2027\\-03\\-01/,
+    );
+    const step = byId(roots, NodeIds.step('mx', 'example.com'));
+    assert.equal(step.status, 'ok');
+    assert.equal(step.summary, 'verified');
+  });
+
+  test('live values that drift mark their node and, for MX, the step', () => {
+    const live = new Map<string, LiveValue>([
+      [NodeIds.dnsMx('example.com'), { value: `0 ${GATEWAY}, 10 backup.example.com`, drift: true }],
+      [NodeIds.dnsSpf('example.com'), { value: 'v=spf1 mx -all', drift: true }],
+      [NodeIds.mailcowSmtp, { value: 'no STARTTLS', drift: true }],
+    ]);
+    const { roots } = tree(MINIMAL, live);
+    const mx = byId(roots, NodeIds.dnsMx('example.com'));
+    assert.deepEqual(mx.live, { value: `0 ${GATEWAY}, 10 backup.example.com`, drift: true });
+    assert.equal(mx.status, 'warning');
+    assert.ok(mx.flags.includes('drift'));
+    assert.match(mx.tooltip, /differs from the desired value/);
+    assert.equal(byId(roots, NodeIds.dnsSpf('example.com')).status, 'warning');
+    assert.equal(byId(roots, NodeIds.mailcowSmtp).status, 'warning');
+    // Nothing probed the certificate, so it stays unchecked rather than fine.
+    assert.equal(byId(roots, NodeIds.mailcowCertificate).status, 'unknown');
+    assert.equal(byId(roots, NodeIds.step('mx', 'example.com')).status, 'warning');
+  });
+
+  test('MX findings sit on the MX node of their domain and decide that MX step only', () => {
+    const parsed = parseSpec(example('several-domains'));
+    const codes: FindingCode[] = [
+      'mx-missing',
+      'mx-not-gateway',
+      'mx-extra',
+      'mx-target-unresolvable',
+    ];
+    for (const code of codes) {
+      const finding = liveFinding(parsed, code, ['domains', 1]);
+      const roots = buildSetupTree(parsed, [...parsed.findings, finding]);
+      assert.deepEqual(codesOn(byId(roots, NodeIds.dnsMx('example.org'))), [code], code);
+      assert.deepEqual(codesOn(byId(roots, NodeIds.dnsMx('example.com'))), [], code);
+      const step = byId(roots, NodeIds.step('mx', 'example.org'));
+      assert.deepEqual(codesOn(step), [code], code);
+      assert.equal(step.status, FINDING_CODES[code].severity, code);
+      assert.equal(byId(roots, NodeIds.step('mx', 'example.com')).status, 'unknown', code);
+      assert.equal(
+        roots.find((root) => root.id === NodeIds.other),
+        undefined,
+        code,
+      );
+    }
+  });
+
+  test('SPF findings sit on the SPF node and leave the MX step alone', () => {
+    const parsed = parseSpec(MINIMAL);
+    const mxLive = new Map<string, LiveValue>([
+      [NodeIds.dnsMx('example.com'), { value: `0 ${GATEWAY}`, drift: false }],
+    ]);
+    for (const code of ['spf-missing', 'spf-no-eop-include'] as const) {
+      const finding = liveFinding(parsed, code, ['domains', 0]);
+      const roots = buildSetupTree(parsed, [...parsed.findings, finding], mxLive);
+      const spf = byId(roots, NodeIds.dnsSpf('example.com'));
+      assert.deepEqual(codesOn(spf), [code]);
+      assert.equal(spf.status, FINDING_CODES[code].severity);
+      assert.equal(byId(roots, NodeIds.dns).status, FINDING_CODES[code].severity);
+      assert.deepEqual(codesOn(byId(roots, NodeIds.step('mx', 'example.com'))), []);
+      assert.equal(byId(roots, NodeIds.step('mx', 'example.com')).status, 'ok');
+    }
+  });
+
+  test('a failed lookup sits where its record would be', () => {
+    const text = example('full');
+    const parsed = parseSpec(text);
+    const domain = liveFinding(parsed, 'dns-lookup-failed', ['domains', 1]);
+    const servers = liveFinding(parsed, 'dns-lookup-failed', ['checks', 'dnsServers']);
+    const smtpHost = liveFinding(parsed, 'dns-lookup-failed', ['mailcow', 'hostname']);
+    const roots = buildSetupTree(parsed, [...parsed.findings, domain, servers, smtpHost]);
+    assert.deepEqual(codesOn(byId(roots, NodeIds.dnsDomain('example.org'))), ['dns-lookup-failed']);
+    assert.deepEqual(codesOn(byId(roots, NodeIds.dnsDomain('example.com'))), []);
+    assert.deepEqual(codesOn(byId(roots, NodeIds.dns)), ['dns-lookup-failed']);
+    assert.equal(revealed(text, byId(roots, NodeIds.dns)), 'dnsServers');
+    assert.deepEqual(codesOn(byId(roots, NodeIds.mailcowSmtp)), ['dns-lookup-failed']);
+    assert.deepEqual(codesOn(byId(roots, NodeIds.step('outbound-connector'))), [
+      'dns-lookup-failed',
+    ]);
+    assert.deepEqual(codesOn(byId(roots, NodeIds.step('mx', 'example.org'))), []);
+  });
+
+  test('listener and certificate findings sit on their nodes and decide the connector they matter to', () => {
+    const parsed = parseSpec(example('full'));
+    const listener: [FindingCode, (string | number)[]][] = [
+      ['smtp-unreachable', ['checks', 'smtpPort']],
+      ['smtp-no-starttls', ['checks', 'smtpPort']],
+    ];
+    for (const [code, path] of listener) {
+      const roots = buildSetupTree(parsed, [...parsed.findings, liveFinding(parsed, code, path)]);
+      assert.deepEqual(codesOn(byId(roots, NodeIds.mailcowSmtp)), [code]);
+      assert.equal(byId(roots, NodeIds.mailcowSmtp).status, FINDING_CODES[code].severity);
+      assert.deepEqual(codesOn(byId(roots, NodeIds.step('outbound-connector'))), [code]);
+      assert.deepEqual(codesOn(byId(roots, NodeIds.outboundSetting('tls-settings'))), []);
+    }
+    const certificate: [FindingCode, (string | number)[], string][] = [
+      ['cert-expired', ['mailcow', 'hostname'], 'outbound-connector'],
+      ['cert-expiring', ['mailcow', 'hostname'], 'outbound-connector'],
+      ['cert-untrusted', ['mailcow', 'hostname'], 'outbound-connector'],
+      ['cert-name-mismatch', ['exchange', 'outboundConnector', 'tlsDomain'], 'outbound-connector'],
+      [
+        'cert-name-mismatch',
+        ['exchange', 'inboundConnector', 'certificateName'],
+        'inbound-connector',
+      ],
+    ];
+    for (const [code, path, step] of certificate) {
+      const roots = buildSetupTree(parsed, [...parsed.findings, liveFinding(parsed, code, path)]);
+      const node = byId(roots, NodeIds.mailcowCertificate);
+      assert.deepEqual(codesOn(node), [code], code);
+      assert.equal(node.status, FINDING_CODES[code].severity, code);
+      assert.equal(byId(roots, NodeIds.mailcowSmtp).status, FINDING_CODES[code].severity, code);
+      for (const connector of ['outbound-connector', 'inbound-connector'] as const) {
+        assert.deepEqual(
+          codesOn(byId(roots, NodeIds.step(connector))),
+          connector === step ? [code] : [],
+          `${code} on ${path.join('.')}: ${connector}`,
+        );
+      }
+    }
+  });
+
+  test('cross-system findings sit on the node they are about', () => {
+    const parsed = parseSpec(example('full'));
+    const cases: [FindingCode, (string | number)[], string][] = [
+      ['fwdhosts-miss-eop', ['mailcow', 'forwardingHosts'], NodeIds.forwardingHosts],
+      [
+        'mailbox-also-in-exchange',
+        ['domains', 1, 'mailboxes', 1],
+        NodeIds.mailbox('example.org', 'app@example.org'),
+      ],
+      [
+        'smart-host-not-mailcow',
+        ['exchange', 'outboundConnector', 'smartHosts'],
+        NodeIds.outboundSetting('smart-hosts'),
+      ],
+    ];
+    for (const [code, path, id] of cases) {
+      const roots = buildSetupTree(parsed, [...parsed.findings, liveFinding(parsed, code, path)]);
+      assert.deepEqual(codesOn(byId(roots, id)), [code], code);
+    }
+    const ip = parseSpec(example('ip-connector'));
+    const egress = liveFinding(ip, 'inbound-ips-miss-egress', [
+      'exchange',
+      'inboundConnector',
+      'senderIPs',
+    ]);
+    const roots = buildSetupTree(ip, [...ip.findings, egress]);
+    assert.deepEqual(codesOn(byId(roots, NodeIds.inboundSetting('sender-ips'))), [
+      'inbound-ips-miss-egress',
+    ]);
+    // The offline rule's note that IP authentication is the weaker way stays beside it.
+    assert.deepEqual(codesOn(byId(roots, NodeIds.step('inbound-connector'))), [
+      'inbound-ip-only',
+      'inbound-ips-miss-egress',
+    ]);
+  });
+
+  test('no code of the catalogue ends up under "Other findings" of a full spec', () => {
+    const parsed = parseSpec(example('ip-connector'));
+    for (const code of Object.keys(FINDING_CODES) as FindingCode[]) {
+      // A path a check of that kind would give; the domain's path where it has no better one.
+      const path = PLACEMENTS[code].anchor.kind === 'path' ? ['mailcow', 'url'] : ['domains', 0];
+      const roots = buildSetupTree(parsed, [...parsed.findings, liveFinding(parsed, code, path)]);
+      assert.equal(
+        roots.find((root) => root.id === NodeIds.other),
+        undefined,
+        code,
+      );
+      assert.ok(
+        all(roots).some(
+          (node) => node.kind !== 'step' && node.findings.some((f) => f.code === code),
+        ),
+        code,
+      );
+    }
   });
 });

@@ -82,7 +82,7 @@ describe('tree: the Setup view', () => {
     await waitUntil(() => api().tree.treeView.visible, { description: 'the Setup view to show' });
   });
 
-  it('shows mailcow, Exchange Online and the setup steps of the active spec', async () => {
+  it('shows mailcow, Exchange Online, DNS and the setup steps of the active spec', async () => {
     const top = await waitUntil(async () => {
       const found = await roots();
       return found.length > 0 ? found : undefined;
@@ -93,13 +93,20 @@ describe('tree: the Setup view', () => {
       [
         ['mailcow', 'error'],
         ['Exchange Online', 'unknown'],
+        ['DNS', 'unknown'],
         ['Setup steps', 'error'],
       ],
     );
     const mailcow = top[0]!;
     assert.deepEqual(
       mailcow.children.map((child) => child.label),
-      ['example.com', 'example.org', 'Relayhost', 'Forwarding hosts'],
+      [
+        'example.com',
+        'example.org',
+        'Relayhost',
+        'Forwarding hosts',
+        'SMTP listener mail.example.com:25',
+      ],
     );
   });
 
@@ -315,6 +322,88 @@ describe('tree: the Setup view', () => {
     assert.equal(
       item(await node(NodeIds.relayhost)).description,
       'example-com.mail.protection.outlook.com:25',
+    );
+  });
+
+  it('shows what DNS and mailcow’s SMTP listener answered beside what the recipe wants', async () => {
+    const tree = api().tree;
+    const uri = workspaceUri(SPEC);
+    const gateway = 'example-com.mail.protection.outlook.com';
+    tree.setLive(uri, {
+      values: new Map([
+        [NodeIds.dnsMx('example.com'), { value: `0 ${gateway}`, drift: false }],
+        [
+          NodeIds.dnsMx('example.org'),
+          { value: `0 ${gateway}, 10 backup.example.org`, drift: true },
+        ],
+        [
+          NodeIds.dnsSpf('example.com'),
+          { value: 'v=spf1 include:spf.protection.outlook.com -all', drift: false },
+        ],
+        [NodeIds.mailcowSmtp, { value: 'STARTTLS offered (TLSv1.3)', drift: false }],
+        [
+          NodeIds.mailcowCertificate,
+          { value: 'mail.example.com; valid until 2027-03-01; trusted', drift: false },
+        ],
+      ]),
+      unreadable: [],
+    });
+
+    const dns = await node(NodeIds.dns);
+    assert.deepEqual(
+      dns.children.map((domain) => [
+        labelOf(item(domain)),
+        domain.children.map((record) => [labelOf(item(record)), item(record).description]),
+      ]),
+      [
+        [
+          'example.com',
+          [
+            ['MX', `the single record ${gateway} → 0 ${gateway}`],
+            [
+              'SPF',
+              'includes spf.protection.outlook.com → v=spf1 include:spf.protection.outlook.com -all',
+            ],
+          ],
+        ],
+        [
+          'example.org',
+          [
+            ['MX', `the single record ${gateway} → 0 ${gateway}, 10 backup.example.org (drift)`],
+            ['SPF', 'includes spf.protection.outlook.com'],
+          ],
+        ],
+      ],
+    );
+    const drifting = item(await node(NodeIds.dnsMx('example.org')));
+    assert.equal(drifting.contextValue, 'dns-record+dns+warning+live+drift+revealable');
+    assert.deepEqual(icon(await node(NodeIds.dnsMx('example.com'))).id, 'pass');
+
+    const listener = await node(NodeIds.mailcowSmtp);
+    assert.equal(labelOf(item(listener)), 'SMTP listener mail.example.com:25');
+    assert.equal(item(listener).description, 'STARTTLS offered → STARTTLS offered (TLSv1.3)');
+    const certificate = item(await node(NodeIds.mailcowCertificate));
+    assert.equal(labelOf(certificate), 'Certificate');
+    assert.equal(
+      certificate.description,
+      'covers mail.example.com, trusted, not expiring → mail.example.com; valid until 2027-03-01; trusted',
+    );
+    assert.equal(certificate.contextValue, 'certificate+mailcow+ok+live+revealable');
+
+    // The MX steps follow their domain's MX node.
+    const steps = await node(NodeIds.steps);
+    assert.deepEqual(
+      steps.children.slice(0, 2).map((step) => [labelOf(item(step)), item(step).description]),
+      [
+        ['1. MX of example.com points to Exchange Online', 'verified'],
+        ['2. MX of example.org points to Exchange Online', 'warnings'],
+      ],
+    );
+
+    tree.setLive(uri, undefined);
+    assert.equal(
+      item(await node(NodeIds.mailcowCertificate)).description,
+      'covers mail.example.com, trusted, not expiring',
     );
   });
 
