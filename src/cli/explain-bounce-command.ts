@@ -1,17 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { BounceExplanation } from '../core/bounce/explain-bounce';
 import { explainBounce, formatSpecPath } from '../core/bounce/explain-bounce';
 import { PositionMapper } from '../core/findings/positions';
 import { msg } from '../core/messages/catalogue';
-import type { ParsedSpec } from '../core/spec/parse-spec';
-import { parseSpec } from '../core/spec/parse-spec';
-
-interface Output {
-  out(text: string): void;
-  err(text: string): void;
-}
+import type { Output } from './cli-io';
+import type { LoadedSpec } from './spec-input';
+import { loadSpec } from './spec-input';
 
 const EXIT_RECOGNISED = 0;
 const EXIT_UNKNOWN = 1;
@@ -31,13 +26,7 @@ function unreadable(file: string, error: unknown): string {
   return msg('cli.unreadable', { file, reason });
 }
 
-interface SpecLocation {
-  file: string;
-  text: string;
-  parsed: ParsedSpec;
-}
-
-function where(explanation: BounceExplanation, spec: SpecLocation | undefined) {
+function where(explanation: BounceExplanation, spec: LoadedSpec | undefined) {
   const path = formatSpecPath(explanation.specPath);
   if (!spec) {
     return { path };
@@ -48,7 +37,7 @@ function where(explanation: BounceExplanation, spec: SpecLocation | undefined) {
   return { path, line: range.start.line, character: range.start.character };
 }
 
-function formatText(explanations: BounceExplanation[], spec: SpecLocation | undefined): string {
+function formatText(explanations: BounceExplanation[], spec: LoadedSpec | undefined): string {
   const blocks = explanations.map((explanation, index) => {
     const location = where(explanation, spec);
     const lines = [
@@ -76,7 +65,7 @@ function formatText(explanations: BounceExplanation[], spec: SpecLocation | unde
   return blocks.join('\n\n');
 }
 
-function formatJson(explanations: BounceExplanation[], spec: SpecLocation | undefined): string {
+function formatJson(explanations: BounceExplanation[], spec: LoadedSpec | undefined): string {
   return JSON.stringify(
     {
       explanations: explanations.map((explanation) => {
@@ -129,16 +118,14 @@ export function runExplainBounce(args: string[], io: Output): number {
     io.err(msg('bounce.cli.usage'));
     return EXIT_UNUSABLE;
   }
-  let spec: SpecLocation | undefined;
+  let spec: LoadedSpec | undefined;
   const specFile = parsed.values.spec;
   if (specFile !== undefined) {
-    try {
-      const text = readFileSync(specFile, 'utf8').replace(/^\uFEFF/, '');
-      spec = { file: specFile, text, parsed: parseSpec(text, resolve(specFile)) };
-    } catch (error) {
-      io.err(unreadable(specFile, error));
-      return EXIT_UNUSABLE;
+    const loaded = loadSpec(specFile, io);
+    if (typeof loaded === 'number') {
+      return loaded;
     }
+    spec = loaded;
   }
   let text: string;
   try {

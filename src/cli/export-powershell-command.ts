@@ -1,14 +1,9 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { buildPowerShellScript } from '../core/exchange/powershell-export';
 import { msg } from '../core/messages/catalogue';
-import { parseSpec } from '../core/spec/parse-spec';
-
-interface Output {
-  out(text: string): void;
-  err(text: string): void;
-}
+import type { Output } from './cli-io';
+import { loadSpec } from './spec-input';
 
 /**
  * `export-powershell <spec> [--out file]`: the Exchange steps as a PowerShell script. Exit 0
@@ -32,18 +27,11 @@ export function runExportPowerShell(args: string[], io: Output): number {
     io.err(msg('exchange.cli.exportUsage'));
     return 2;
   }
-  let text: string;
-  try {
-    text = readFileSync(specArg, 'utf8').replace(/^\uFEFF/, '');
-  } catch (error) {
-    const reason =
-      (error as NodeJS.ErrnoException).code === 'ENOENT'
-        ? 'no such file'
-        : (error as Error).message;
-    io.err(msg('cli.unreadable', { file: specArg, reason }));
-    return 2;
+  const loaded = loadSpec(specArg, io);
+  if (typeof loaded === 'number') {
+    return loaded;
   }
-  const { spec } = parseSpec(text, resolve(specArg));
+  const { spec } = loaded.parsed;
   if (!spec) {
     io.err(msg('exchange.cli.exportUnreadableSpec', { file: specArg }));
     return 2;

@@ -9,7 +9,7 @@ import type { LiveSession } from '../core/live/live-system';
 import { msg } from '../core/messages/catalogue';
 import type { ParsedSpec } from '../core/spec/parse-spec';
 import { parseSpec } from '../core/spec/parse-spec';
-import type { CliIo } from './cli-io';
+import type { CliIo, Output } from './cli-io';
 import { EXIT_UNUSABLE } from './cli-io';
 import { createCliLiveHost, stderrLogger } from './live-host';
 
@@ -47,7 +47,7 @@ export function parseCommandArgs<T extends OptionSpec>(
 }
 
 /** Reads and parses the spec file, or returns the exit code after saying why it cannot. */
-export function loadSpec(file: string, io: CliIo): LoadedSpec | number {
+export function loadSpec(file: string, io: Output): LoadedSpec | number {
   let text: string;
   try {
     // Editors drop a UTF-8 byte order mark from the text they hold; so does the CLI, or every

@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createTokenSource } from '../core/exchange/create-token-source';
 import { ExchangeAdminClient } from '../core/exchange/exchange-admin-client';
@@ -7,18 +5,14 @@ import type { Logger } from '../core/log';
 import { MailcowClient } from '../core/mailcow/mailcow-client';
 import { msg } from '../core/messages/catalogue';
 import type { HybridSpec, SecretRef } from '../core/spec/model';
-import { parseSpec } from '../core/spec/parse-spec';
 import type {
   FollowOptions,
   ValidationDirection,
   ValidationReport,
 } from '../core/validate/follow-message';
 import { followMessage } from '../core/validate/follow-message';
-
-interface Output {
-  out(text: string): void;
-  err(text: string): void;
-}
+import type { Output } from './cli-io';
+import { loadSpec } from './spec-input';
 
 const EXIT_DELIVERED = 0;
 const EXIT_NOT_DELIVERED = 1;
@@ -182,18 +176,11 @@ export async function runValidate(
       return EXIT_UNUSABLE;
     }
   }
-  let text: string;
-  try {
-    text = readFileSync(specArg, 'utf8').replace(/^\uFEFF/, '');
-  } catch (error) {
-    const reason =
-      (error as NodeJS.ErrnoException).code === 'ENOENT'
-        ? 'no such file'
-        : (error as Error).message;
-    io.err(msg('cli.unreadable', { file: specArg, reason }));
-    return EXIT_UNUSABLE;
+  const loaded = loadSpec(specArg, io);
+  if (typeof loaded === 'number') {
+    return loaded;
   }
-  const spec = parseSpec(text, resolve(specArg)).spec;
+  const spec = loaded.parsed.spec;
   const mailbox = spec?.checks.validation.mailcowMailbox;
   if (!spec || !mailbox) {
     io.err(msg('validate.cli.noMailbox'));
