@@ -2,15 +2,8 @@ import { msg } from '../core/messages/catalogue';
 import { runStepsInOrder } from '../core/plan/run-steps';
 import type { CliIo } from './cli-io';
 import { EXIT_CLEAN, EXIT_ERRORS, EXIT_UNUSABLE } from './cli-io';
-import { formatText } from './formats';
 import { stderrLogger } from './live-host';
-import {
-  LIVE_OPTIONS,
-  liveSystemsOption,
-  loadSpec,
-  parseCommandArgs,
-  runCliLiveCheck,
-} from './spec-input';
+import { LIVE_OPTIONS, parseCommandArgs, readLiveSteps } from './spec-input';
 import { stepText } from './step-text';
 
 /**
@@ -33,31 +26,11 @@ export async function runApply(args: string[], io: CliIo): Promise<number> {
     io.err(msg('cli.apply.notInteractive'));
     return EXIT_UNUSABLE;
   }
-  const systems = liveSystemsOption(parsedArgs.values.systems, io);
-  if (typeof systems === 'number') {
-    return systems;
+  const live = await readLiveSteps(parsedArgs.spec, parsedArgs.values, io);
+  if (typeof live === 'number') {
+    return live;
   }
-  const loaded = loadSpec(parsedArgs.spec, io);
-  if (typeof loaded === 'number') {
-    return loaded;
-  }
-  const spec = loaded.parsed.spec;
-  if (!spec) {
-    io.err(formatText({ spec: loaded.file, text: loaded.text, findings: loaded.parsed.findings }));
-    return EXIT_UNUSABLE;
-  }
-  const { report } = await runCliLiveCheck({ ...loaded.parsed, spec }, io, verbose, systems);
-  // The steps of the systems that could be read still run; the others are named, and the run
-  // cannot end clean.
-  const partial = report.unreadable.length > 0;
-  if (partial) {
-    io.err(formatText({ spec: loaded.file, text: loaded.text, findings: report.findings }));
-    io.err(
-      msg('cli.plan.partial', {
-        systems: report.unreadable.map((entry) => entry.system).join(', '),
-      }),
-    );
-  }
+  const { report, partial } = live;
   if (!report.steps.some((step) => step.needed)) {
     io.out(msg('steps.run.nothingNeeded'));
     return partial ? EXIT_ERRORS : EXIT_CLEAN;

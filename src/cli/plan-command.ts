@@ -1,14 +1,7 @@
 import { msg } from '../core/messages/catalogue';
 import type { CliIo } from './cli-io';
 import { EXIT_CLEAN, EXIT_ERRORS, EXIT_UNUSABLE } from './cli-io';
-import { formatText } from './formats';
-import {
-  LIVE_OPTIONS,
-  liveSystemsOption,
-  loadSpec,
-  parseCommandArgs,
-  runCliLiveCheck,
-} from './spec-input';
+import { LIVE_OPTIONS, parseCommandArgs, readLiveSteps } from './spec-input';
 import { stepJson, stepText } from './step-text';
 
 /**
@@ -29,36 +22,11 @@ export async function runPlan(args: string[], io: CliIo): Promise<number> {
     io.err(msg('cli.badFormat', { format }));
     return EXIT_UNUSABLE;
   }
-  const systems = liveSystemsOption(parsedArgs.values.systems, io);
-  if (typeof systems === 'number') {
-    return systems;
+  const live = await readLiveSteps(parsedArgs.spec, parsedArgs.values, io);
+  if (typeof live === 'number') {
+    return live;
   }
-  const loaded = loadSpec(parsedArgs.spec, io);
-  if (typeof loaded === 'number') {
-    return loaded;
-  }
-  const spec = loaded.parsed.spec;
-  if (!spec) {
-    io.err(formatText({ spec: loaded.file, text: loaded.text, findings: loaded.parsed.findings }));
-    return EXIT_UNUSABLE;
-  }
-  const { report } = await runCliLiveCheck(
-    { ...loaded.parsed, spec },
-    io,
-    parsedArgs.values.verbose === true,
-    systems,
-  );
-  // Steps come only from the systems that could be read; the others are named, and the exit
-  // code says the plan is partial.
-  const partial = report.unreadable.length > 0;
-  if (partial) {
-    io.err(formatText({ spec: loaded.file, text: loaded.text, findings: report.findings }));
-    io.err(
-      msg('cli.plan.partial', {
-        systems: report.unreadable.map((entry) => entry.system).join(', '),
-      }),
-    );
-  }
+  const { loaded, report, partial } = live;
   const finished = partial ? EXIT_ERRORS : EXIT_CLEAN;
   const needed = report.steps.filter((step) => step.needed);
   const done = report.steps.filter((step) => !step.needed);

@@ -9,6 +9,7 @@ import type { LiveSession } from '../core/live/live-system';
 import { msg } from '../core/messages/catalogue';
 import type { ParsedSpec } from '../core/spec/parse-spec';
 import { parseSpec } from '../core/spec/parse-spec';
+import { formatText } from './formats';
 import type { CliIo, Output } from './cli-io';
 import { EXIT_UNUSABLE } from './cli-io';
 import { createCliLiveHost, stderrLogger } from './live-host';
@@ -104,4 +105,54 @@ export async function runCliLiveCheck(
   const host = createCliLiveHost(parsed.spec, { env: io.env, logger });
   const session = createLiveSession(parsed.spec, parsed.source, host);
   return { session, report: await runLiveCheck(session, systems ? { systems } : {}) };
+}
+
+/** A spec read for the steps: what was loaded, the live report, and whether a system was not read. */
+export interface LiveSteps {
+  loaded: LoadedSpec;
+  report: LiveReport;
+  session: LiveSession;
+  /** A system could not be read: its steps are missing, so the run cannot end clean. */
+  partial: boolean;
+}
+
+/**
+ * What `plan` and `apply` both start with: `--systems`, the spec (which must parse), the live
+ * check, and the names of the systems that could not be read. Returns the exit code when the
+ * command cannot go on (the reason is printed).
+ */
+export async function readLiveSteps(
+  specFile: string,
+  values: Record<string, string | boolean | undefined>,
+  io: CliIo,
+): Promise<LiveSteps | number> {
+  const systems = liveSystemsOption(values.systems, io);
+  if (typeof systems === 'number') {
+    return systems;
+  }
+  const loaded = loadSpec(specFile, io);
+  if (typeof loaded === 'number') {
+    return loaded;
+  }
+  const spec = loaded.parsed.spec;
+  if (!spec) {
+    io.err(formatText({ spec: loaded.file, text: loaded.text, findings: loaded.parsed.findings }));
+    return EXIT_UNUSABLE;
+  }
+  const { session, report } = await runCliLiveCheck(
+    { ...loaded.parsed, spec },
+    io,
+    values.verbose === true,
+    systems,
+  );
+  const partial = report.unreadable.length > 0;
+  if (partial) {
+    io.err(formatText({ spec: loaded.file, text: loaded.text, findings: report.findings }));
+    io.err(
+      msg('cli.plan.partial', {
+        systems: report.unreadable.map((entry) => entry.system).join(', '),
+      }),
+    );
+  }
+  return { loaded, report, session, partial };
 }
