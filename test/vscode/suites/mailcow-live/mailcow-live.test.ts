@@ -7,6 +7,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import type { MailcowEmulator } from '../../../emulators/mailcow/mailcow-emulator';
 import { startMailcowEmulator } from '../../../emulators/mailcow/mailcow-emulator';
+import type { LiveReport } from '../../../../src/core/live/live-check';
+import type { TlsState } from '../../../../src/core/tls/tls-live';
 import { diagnosticCodes, diagnosticsFor, waitForDiagnostics } from '../../support/diagnostics';
 import { screenshot } from '../../support/screenshot';
 import { workspaceUri } from '../../support/workspace-files';
@@ -56,7 +58,22 @@ describe('mailcow live: findings from a real mailcow API and their quick fixes',
   });
 
   it('shows a relay-flags drift on the domain’s line after the live check', async () => {
-    await vscode.commands.executeCommand('mailHybrid.live.refresh', uri);
+    const report = await vscode.commands.executeCommand<LiveReport>('mailHybrid.live.refresh', uri);
+    // The other systems stay on loopback: Exchange has no secret to send to 127.0.0.1:9, DNS
+    // asks only 127.0.0.1:9, and the SMTP probe gets no address for mailcow from there.
+    assert.ok(report, 'the live check ran');
+    assert.deepEqual(
+      report.unreadable.map((entry) => entry.system),
+      ['exchange', 'dns'],
+    );
+    assert.match(report.unreadable[1]!.reason, /127\.0\.0\.1:9/);
+    const tls = report.snapshot.tls;
+    assert.ok(tls?.ok);
+    const probe = (tls.state as TlsState).probe;
+    assert.deepEqual(
+      [probe.outcome, 'reason' in probe ? probe.reason : ''],
+      ['unreachable', 'dns'],
+    );
     await waitForDiagnostics(uri, () => withCode(uri, DRIFT).length === 1, {
       description: DRIFT,
     });
