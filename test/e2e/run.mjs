@@ -323,6 +323,31 @@ class Workbench {
     };
   }
 
+  /** Drags the sash between the side bar and the editor, as a user widens the side bar. */
+  async setSideBarWidth(width) {
+    const box = await this.page.locator('.part.sidebar').boundingBox();
+    if (!box) {
+      return;
+    }
+    const y = box.y + box.height / 2;
+    await this.page.mouse.move(box.x + box.width + 1, y);
+    await this.page.mouse.down();
+    await this.page.mouse.move(box.x + width, y, { steps: 5 });
+    await this.page.mouse.up();
+  }
+
+  async setSideBarVisible(visible) {
+    if ((await this.page.locator('.part.sidebar').isVisible()) !== visible) {
+      await this.runCommand('View: Toggle Primary Side Bar Visibility');
+    }
+  }
+
+  async setPanelVisible(visible) {
+    if ((await this.page.locator('.part.panel').isVisible()) !== visible) {
+      await this.runCommand('View: Toggle Panel Visibility');
+    }
+  }
+
   async showSetupView() {
     await this.runCommand('View: Show Mail Hybrid');
     await waitFor('rows in the Setup view', () =>
@@ -409,16 +434,60 @@ async function runStages(workbench, expected) {
     state.live = rows.filter((row) => !OFFLINE_SOURCES.has(row.source));
     check(state.live.length > 0, 'no finding came from a live system');
     console.log(`  live: ${state.live.map((row) => `${row.code} (${row.severity})`).join(', ')}`);
-    await workbench.screenshot('live-findings', 'live-diagnostics');
+    await workbench.screenshot('live-findings');
+  });
+
+  stage('shows live values and drift in the Setup view', async () => {
+    await workbench.setPanelVisible(false);
+    await workbench.showSetupView();
+    await workbench.setSideBarWidth(560);
+    const rows = await waitFor('live values in the Setup view', async () => {
+      const found = await workbench.treeRows();
+      return found.some((row) => row.description.includes('→')) && found;
+    });
+    check(
+      rows.some((row) => row.status === 'error'),
+      'no node of the Setup view shows an error after the live check',
+    );
+    // The shared domain in mailcow holds the relay flags; its children show each one's drift.
+    const domainRow = page.locator('.part.sidebar .monaco-list-row', {
+      has: page.locator('.label-name', { hasText: /^example\.com$/ }),
+    });
+    await domainRow.first().click();
+    if ((await domainRow.first().getAttribute('aria-expanded')) === 'false') {
+      await page.keyboard.press('ArrowRight');
+    }
+    await waitFor(
+      'the shared domain expanded in the Setup view',
+      async () => (await domainRow.first().getAttribute('aria-expanded')) === 'true',
+      SHORT_WAIT_MS,
+    );
+    const drifting = await waitFor('a node of the Setup view marked as drift', async () => {
+      const found = (await workbench.treeRows()).filter((row) =>
+        row.description.includes('(drift)'),
+      );
+      return found.length > 0 && found;
+    });
+    console.log(`  drift: ${drifting.map((row) => `${row.label} ${row.description}`).join('; ')}`);
+    await workbench.screenshot('live-tree', 'live-tree');
+    await workbench.setPanelVisible(true);
   });
 
   stage('hovers a live finding and reads its message in the editor hover', async () => {
     const target = state.live[0];
+    // The whole width for the editor and the Problems panel, so messages are readable.
+    await workbench.setSideBarVisible(false);
+    await workbench.showProblems();
     const row = page.locator('.markers-panel .monaco-list-row', { hasText: target.code }).first();
     await row.click();
     await page.keyboard.press('Enter');
-    await sleep(300);
-    await workbench.runCommand('Show or Focus Hover');
+    // The Problems panel selected the finding's range in the editor: the mouse rests on it.
+    const range = page.locator('.monaco-editor .view-overlays .selected-text').first();
+    await range.waitFor({ state: 'visible', timeout: SHORT_WAIT_MS });
+    const box = await range.boundingBox();
+    check(box, 'the finding has no range in the editor');
+    await page.mouse.move(box.x + box.width / 2 - 2, box.y + box.height / 2);
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 3 });
     const hover = page.locator('.monaco-hover:visible').first();
     const text = await waitFor('the hover', async () => (await hover.textContent())?.trim());
     check(text.includes(target.code), `the hover does not name ${target.code}: ${text}`);
@@ -427,8 +496,9 @@ async function runStages(workbench, expected) {
       text.includes(firstWords),
       `the hover does not hold the message "${firstWords}…": ${text}`,
     );
-    await workbench.screenshot('hover');
+    await workbench.screenshot('hover', 'live-diagnostics');
     await page.keyboard.press('Escape');
+    await workbench.setSideBarVisible(true);
   });
 
   stage(
@@ -469,7 +539,7 @@ async function runStages(workbench, expected) {
       const modal = await workbench.confirmModal('Run');
       check(/^Run ".+"\?$/.test(modal.message), `the modal asks something else: ${modal.message}`);
       check(modal.detail.length > 0, 'the modal shows no requests');
-      await workbench.screenshot('step-modal');
+      await workbench.screenshot('step-modal', 'step-confirm');
       await workbench.clearNotifications().catch(() => undefined);
       await modal.click();
       const toast = await workbench.waitForNotification(/^(Done|Nothing to change): /);
