@@ -136,11 +136,14 @@ async function startSandbox(scenarioFile) {
   );
   let stderr = '';
   child.stderr.on('data', (chunk) => (stderr += chunk));
-  const exited = new Promise((done) => child.once('exit', done));
+  const exited = new Promise((done) => child.once('exit', (code, signal) => done(signal ?? code)));
   cleanups.add(async () => {
     child.kill('SIGTERM');
-    // It removes its temporary CA folder on the way out.
-    await Promise.race([exited, sleep(5000)]);
+    // It closes its emulators and removes its temporary CA folder on the way out.
+    const code = await Promise.race([exited, sleep(10_000).then(() => 'running')]);
+    if (code !== 0) {
+      console.error(`e2e: the sandbox did not stop cleanly (${code}): ${stderr.trim()}`);
+    }
   });
   const line = await Promise.race([
     new Promise((done) => createInterface({ input: child.stdout }).once('line', done)),
