@@ -243,6 +243,8 @@ class Workbench {
     await this.page.locator('.markers-panel').waitFor({ state: 'visible', timeout: SHORT_WAIT_MS });
   }
 
+  // Limitation: the panel renders only the rows that fit (about ten here); a scenario with more
+  // findings on one file would need the panel maximised or scrolled before reading it.
   /** The rows of the Problems panel for the file, as shown: severity, message, code, source, line. */
   async problems(fileName) {
     return this.page.locator('.markers-panel .monaco-list-row').evaluateAll((rows, file) => {
