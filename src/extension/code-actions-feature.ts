@@ -41,6 +41,9 @@ export class CodeActionsFeature implements vscode.CodeActionProvider, vscode.Dis
     }
     const findings = this.diagnostics.findings(document);
     const actions: vscode.CodeAction[] = [];
+    // Several live findings on one line can be fixed by the same step (relay flags and transport
+    // by "Relay <domain> through the gateway"); the menu offers that step once, for all of them.
+    const stepActions = new Map<string, vscode.CodeAction>();
     for (const diagnostic of ours) {
       const finding = findings.find(
         (candidate) =>
@@ -50,7 +53,22 @@ export class CodeActionsFeature implements vscode.CodeActionProvider, vscode.Dis
       if (!finding) {
         continue;
       }
-      actions.push(...this.fixesFor(document, finding, diagnostic));
+      for (const [index, action] of this.fixesFor(document, finding, diagnostic).entries()) {
+        const fix = finding.fixes?.[index];
+        if (fix?.kind !== 'step') {
+          actions.push(action);
+          continue;
+        }
+        const key = `${fix.stepId}\n${fix.domain ?? ''}`;
+        const earlier = stepActions.get(key);
+        if (earlier) {
+          earlier.diagnostics?.push(diagnostic);
+          earlier.isPreferred = (earlier.isPreferred ?? false) || (action.isPreferred ?? false);
+          continue;
+        }
+        stepActions.set(key, action);
+        actions.push(action);
+      }
       if (finding.code !== 'yaml-syntax') {
         actions.push(this.ignoreAction(document, finding, diagnostic));
       }

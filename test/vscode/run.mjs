@@ -13,28 +13,33 @@
 // Usage: node test/vscode/run.mjs [suite ...] [--screenshots <dir>]
 // The last line printed is always `vscode: N passed, N failed`; the exit code is non-zero when
 // a test failed or a suite did not report. A suite that did not report counts as one failure.
-import { spawn } from 'node:child_process';
 import {
-  closeSync,
   cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
-  openSync,
   readFileSync,
   readdirSync,
   renameSync,
   rmSync,
-  statSync,
   writeFileSync,
 } from 'node:fs';
-import { get as httpGet } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { basename, join, relative, resolve, sep } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { chromium } from 'playwright-core';
 import { listSuites, vscodeTestsOutDir } from './build-tests.mjs';
+import {
+  USER_SETTINGS,
+  freeLoopbackPort,
+  installProduct,
+  listFiles,
+  messageOf,
+  openWorkbench,
+  readManifest,
+  removeTemporaryFolder,
+  runCleanups,
+  startCodeServer,
+} from './harness.mjs';
 import { ensureTestEnvironment } from './setup.mjs';
 
 const root = resolve(import.meta.dirname, '..', '..');
@@ -44,62 +49,11 @@ const failureLogsDir = join(root, 'test-results', 'vscode');
 // From starting code-server to the results file. A window starts in about ten seconds on a
 // two-core machine; the rest is the suite itself, with room for a slow CI machine.
 const suiteTimeoutMs = Number(process.env.MAIL_HYBRID_VSCODE_TIMEOUT_S ?? 150) * 1000;
-const serverStartTimeoutMs = 30_000;
 const LOG_TAIL_LINES = 40;
 // A suite opts into workspace trust (to test the untrusted-workspace behaviour) by holding a
 // file of this name; all other suites run with trust disabled, as if every folder were trusted.
 const WORKSPACE_TRUST_MARKER = 'enable-workspace-trust';
 const SCREENSHOT_NAME = /^[a-z0-9][a-z0-9-]*$/;
-
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
-
-// Settings that keep a fresh window quiet: no welcome page, tips, update or telemetry traffic,
-// and no trust dialog over the window in suites that enable workspace trust.
-const USER_SETTINGS = {
-  'workbench.startupEditor': 'none',
-  'workbench.tips.enabled': false,
-  'workbench.enableExperiments': false,
-  'telemetry.telemetryLevel': 'off',
-  'update.mode': 'none',
-  'extensions.autoCheckUpdates': false,
-  'extensions.autoUpdate': false,
-  'extensions.ignoreRecommendations': true,
-  'security.workspace.trust.startupPrompt': 'never',
-  'chat.disableAIFeatures': true,
-  'workbench.secondarySideBar.defaultVisibility': 'hidden',
-  'git.enabled': false,
-};
-
-// --- processes to stop on every way out ------------------------------------------------------
-
-const cleanups = new Set();
-const liveProcessGroups = new Set();
-
-let cleaning = Promise.resolve();
-
-/** Stops everything started so far; a second caller waits for a cleanup already under way. */
-function runCleanups() {
-  cleaning = cleaning.then(async () => {
-    const pending = [...cleanups].reverse();
-    cleanups.clear();
-    for (const cleanup of pending) {
-      try {
-        await cleanup();
-      } catch (error) {
-        console.error(`vscode: cleanup failed: ${messageOf(error)}`);
-      }
-    }
-  });
-  return cleaning;
-}
 
 // On Ctrl-C (or a CI cancel) the processes are stopped at once, which makes whatever the run
 // is waiting for fail quickly; the run then ends through its normal path with exit code 130.
@@ -112,29 +66,15 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
     interruptedBy = signal;
     console.error(`\nvscode: ${signal}; stopping code-server and Chromium`);
     void runCleanups();
-    // Should a wait not notice, the run still ends; the exit handler below kills what is left.
+    // Should a wait not notice, the run still ends; the harness's exit handler kills the rest.
     setTimeout(() => {
       console.log('vscode: 0 passed, 1 failed');
       process.exit(130);
     }, 20_000).unref();
   });
 }
-// Last resort when the script dies before its cleanups ran: nothing may outlive the run.
-process.on('exit', () => {
-  for (const pid of liveProcessGroups) {
-    try {
-      process.kill(-pid, 'SIGKILL');
-    } catch {
-      // Already gone.
-    }
-  }
-});
 
 // --- small helpers ----------------------------------------------------------------------------
-
-function messageOf(error) {
-  return error instanceof Error ? error.message : String(error);
-}
 
 function shortPath(path) {
   const inside = relative(root, path);
@@ -160,47 +100,9 @@ function tail(file, lines = LOG_TAIL_LINES) {
   }
 }
 
-function listFiles(dir) {
-  if (!existsSync(dir)) {
-    return [];
-  }
-  const found = [];
-  for (const name of readdirSync(dir)) {
-    const full = join(dir, name);
-    if (statSync(full).isDirectory()) {
-      found.push(...listFiles(full));
-    } else {
-      found.push(full);
-    }
-  }
-  return found;
-}
-
 function writeFileAtomically(file, text) {
   writeFileSync(`${file}.tmp`, text);
   renameSync(`${file}.tmp`, file);
-}
-
-function freeLoopbackPort() {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolvePort(port));
-    });
-  });
-}
-
-function httpStatus(url) {
-  return new Promise((resolveStatus) => {
-    const request = httpGet(url, { timeout: 2000 }, (response) => {
-      response.resume();
-      resolveStatus(response.statusCode ?? 0);
-    });
-    request.on('timeout', () => request.destroy());
-    request.on('error', () => resolveStatus(0));
-  });
 }
 
 // --- arguments --------------------------------------------------------------------------------
@@ -229,92 +131,6 @@ function parseArguments(argv) {
   return options;
 }
 
-// --- the extensions folder --------------------------------------------------------------------
-
-function readManifest(dir) {
-  return JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
-}
-
-// Used only when the project has no .vscodeignore yet.
-const DEFAULT_SHIPPED = [
-  'package.json',
-  'package.nls*.json',
-  'dist/**',
-  'schemas/**',
-  'media/**',
-  'l10n/**',
-  'README.md',
-  'CHANGELOG.md',
-  'LICENSE',
-];
-
-/**
- * The files a published package of the product holds, read from .vscodeignore so the test
- * window gets what users get. That file excludes everything (`**`) and lets named paths back
- * in (`!dist/extension.js`, `!schemas/**`, `!package.nls*.json`); only that form is understood,
- * and anything else is an error rather than a guess.
- */
-function shippedFiles() {
-  const ignoreFile = join(root, '.vscodeignore');
-  let patterns = DEFAULT_SHIPPED;
-  if (existsSync(ignoreFile)) {
-    const lines = readFileSync(ignoreFile, 'utf8')
-      .split('\n')
-      .map((line) => line.trim())
-      .filter((line) => line !== '' && !line.startsWith('#'));
-    if (lines[0] !== '**' || lines.slice(1).some((line) => !line.startsWith('!'))) {
-      throw new Error(
-        '.vscodeignore must read `**` followed by `!path` lines for the harness to follow it',
-      );
-    }
-    patterns = lines.slice(1).map((line) => line.slice(1));
-  }
-  const files = [];
-  for (const pattern of patterns) {
-    if (pattern.endsWith('/**')) {
-      files.push(...listFiles(join(root, pattern.slice(0, -3))));
-    } else if (pattern.includes('*')) {
-      const dir = join(root, dirname(pattern));
-      const name = new RegExp(
-        '^' +
-          basename(pattern)
-            .split('*')
-            .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-            .join('[^/]*') +
-          '$',
-      );
-      if (existsSync(dir)) {
-        for (const entry of readdirSync(dir)) {
-          if (name.test(entry) && statSync(join(dir, entry)).isFile()) {
-            files.push(join(dir, entry));
-          }
-        }
-      }
-    } else if (existsSync(join(root, pattern))) {
-      files.push(join(root, pattern));
-    }
-  }
-  return [...new Set(files)];
-}
-
-/** Installs the product the way VS Code lays out an extension from the marketplace. */
-function installProduct(extensionsDir) {
-  const manifest = readManifest(root);
-  const main = join(root, manifest.main);
-  if (!existsSync(main)) {
-    throw new Error(`${manifest.main} is missing; build first (node scripts/build.mjs --test).`);
-  }
-  const files = shippedFiles();
-  if (!files.includes(main)) {
-    throw new Error(`${manifest.main} is not among the files a published package would hold.`);
-  }
-  const target = join(extensionsDir, `${manifest.publisher}.${manifest.name}-${manifest.version}`);
-  for (const file of files) {
-    cpSync(file, join(target, relative(root, file)));
-  }
-  return { id: `${manifest.publisher}.${manifest.name}`, dir: target };
-}
-
 function installRunner(extensionsDir) {
   if (!existsSync(join(runnerBuildDir, 'extension.js'))) {
     throw new Error(
@@ -325,131 +141,6 @@ function installRunner(extensionsDir) {
   const target = join(extensionsDir, `${manifest.publisher}.${manifest.name}-${manifest.version}`);
   cpSync(runnerBuildDir, target, { recursive: true });
   return target;
-}
-
-// --- code-server and Chromium -----------------------------------------------------------------
-
-async function startCodeServer({ environment, port, dirs, workspaceTrust, extraEnv }) {
-  const configFile = join(dirs.tmp, 'code-server.yaml');
-  // An explicit config file, or code-server writes one with a password into the home folder.
-  writeFileSync(configFile, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
-  const env = { ...process.env };
-  for (const key of Object.keys(env)) {
-    // Variables of an enclosing VS Code or code-server would make this one hand the folder to
-    // that instance instead of starting; NODE_OPTIONS could load things into the server.
-    if (/^(VSCODE_|CODE_SERVER_|ELECTRON_)/.test(key) || key === 'NODE_OPTIONS') {
-      delete env[key];
-    }
-  }
-  delete env.PASSWORD;
-  delete env.HASHED_PASSWORD;
-  delete env.PORT;
-  Object.assign(env, {
-    CODE_SERVER_CONFIG: configFile,
-    XDG_CONFIG_HOME: join(dirs.tmp, 'xdg-config'),
-    XDG_DATA_HOME: join(dirs.tmp, 'xdg-data'),
-    XDG_CACHE_HOME: join(dirs.tmp, 'xdg-cache'),
-    PATH: `${resolve(environment.nodeBinary, '..')}:${process.env.PATH ?? ''}`,
-    ...extraEnv,
-  });
-  const args = [
-    environment.codeServerEntry,
-    '--auth',
-    'none',
-    '--bind-addr',
-    `127.0.0.1:${port}`,
-    '--disable-telemetry',
-    '--disable-update-check',
-    ...(workspaceTrust ? [] : ['--disable-workspace-trust']),
-    '--user-data-dir',
-    dirs.userData,
-    '--extensions-dir',
-    dirs.extensions,
-    dirs.workspace,
-  ];
-  const logFd = openSync(dirs.serverLog, 'a');
-  const child = spawn(environment.nodeBinary, args, {
-    cwd: dirs.tmp,
-    env,
-    // Its own process group, so that stopping it also stops the extension host it forks.
-    detached: true,
-    stdio: ['ignore', logFd, logFd],
-  });
-  closeSync(logFd);
-  const server = { child, exit: undefined };
-  child.on('exit', (code, signal) => {
-    // The group stays listed: the extension host may outlive a server that crashed.
-    server.exit = signal ?? `exit code ${code}`;
-  });
-  child.on('error', (error) => {
-    server.exit = `could not start: ${error.message}`;
-  });
-  if (child.pid !== undefined) {
-    liveProcessGroups.add(child.pid);
-  }
-  cleanups.add(() => stopProcessGroup(server));
-
-  const deadline = Date.now() + serverStartTimeoutMs;
-  while ((await httpStatus(`http://127.0.0.1:${port}/healthz`)) !== 200) {
-    if (server.exit !== undefined) {
-      throw new Error(`code-server stopped while starting (${server.exit})`);
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`code-server did not answer within ${serverStartTimeoutMs / 1000} s`);
-    }
-    await sleep(200);
-  }
-  return server;
-}
-
-async function stopProcessGroup(server) {
-  const pid = server.child.pid;
-  if (pid === undefined) {
-    return;
-  }
-  const signalGroup = (signal) => {
-    try {
-      process.kill(-pid, signal);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  signalGroup('SIGTERM');
-  const deadline = Date.now() + 5000;
-  // Waits for the whole group, not only the server: the extension host may linger after it.
-  while (Date.now() < deadline && signalGroup(0)) {
-    await sleep(100);
-  }
-  if (signalGroup(0)) {
-    signalGroup('SIGKILL');
-  }
-  liveProcessGroups.delete(pid);
-}
-
-async function openWorkbench({ environment, port, dirs, consoleLog }) {
-  const context = await chromium.launchPersistentContext(dirs.browserProfile, {
-    executablePath: environment.chromium,
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: { width: 1280, height: 800 },
-    timeout: 30_000,
-    // This script closes the browser itself, on every way out.
-    handleSIGINT: false,
-    handleSIGTERM: false,
-    handleSIGHUP: false,
-  });
-  cleanups.add(() => Promise.race([context.close(), sleep(10_000)]));
-  const page = context.pages()[0] ?? (await context.newPage());
-  const pageState = { crashed: false };
-  page.on('console', (message) => consoleLog.push(`[${message.type()}] ${message.text()}`));
-  page.on('pageerror', (error) => consoleLog.push(`[pageerror] ${error.message}`));
-  page.on('crash', () => {
-    pageState.crashed = true;
-  });
-  const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(dirs.workspace)}`;
-  await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 30_000 });
-  return { page, pageState };
 }
 
 async function serveScreenshotRequests(page, requestDir, screenshotsDir) {
@@ -587,16 +278,6 @@ async function runSuite(suite, environment, options) {
   }
   removeTemporaryFolder(dirs.tmp);
   return { passed, failed };
-}
-
-function removeTemporaryFolder(dir) {
-  try {
-    // Retries because Chromium's helper processes may still be writing to its profile for a
-    // moment after the browser has closed.
-    rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
-  } catch (error) {
-    console.error(`vscode: could not remove ${dir}: ${messageOf(error)}`);
-  }
 }
 
 function reportFailure({ suite, results, problem, dirs, consoleLog, product }) {

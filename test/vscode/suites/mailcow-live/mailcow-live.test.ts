@@ -175,4 +175,36 @@ describe('mailcow live: findings from a real mailcow API and their quick fixes',
       { description: 'no mailcow finding left' },
     );
   });
+
+  it('offers a step once when several findings on the line are fixed by it', async () => {
+    // Relay flags and transport both drift; one step, "Relay example.com through …", fixes both.
+    const domain = emulator.state.domains.get('example.com')!;
+    domain.relayUnknown = 0;
+    domain.relayhost = '0';
+    await vscode.commands.executeCommand('mailHybrid.live.refresh', uri);
+    await waitForDiagnostics(
+      uri,
+      () =>
+        withCode(uri, DRIFT).length === 1 &&
+        withCode(uri, 'mailcow-transport-not-set').length === 1,
+      { description: 'the relay-flags drift and the missing transport' },
+    );
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+      'vscode.executeCodeActionProvider',
+      uri,
+      withCode(uri, DRIFT)[0]!.range,
+    );
+    const steps = actions.filter((action) => action.command?.command === 'mailHybrid.step.run');
+    assert.deepEqual(
+      steps.map((action) => action.title),
+      [`Relay example.com through [${GATEWAY}]:25 in mailcow`],
+    );
+    // Both findings were offered fixes at that place: each keeps its own ignore action.
+    for (const code of [DRIFT, 'mailcow-transport-not-set']) {
+      assert.ok(
+        actions.some((action) => action.title === `Ignore ${code} on this line`),
+        code,
+      );
+    }
+  });
 });
