@@ -35,7 +35,7 @@ export const mailcowLiveMessages = {
   'finding.mailcow-transport-not-set.noRelayhost':
     'The domain {domain} in mailcow does not send through the gateway: its sender-dependent transport is {actual}, and mailcow has no relayhost {relayhost} yet. Add the relayhost first, then the fix selects it for the domain.',
   'finding.mailcow-fwdhost-missing':
-    "The forwarding host {host} is not in mailcow ({actual}), so mail that Exchange Online relays to mailcow from those addresses goes through mailcow's spam checks and greylisting. The fix adds it; mailcow resolves the name to addresses once, when it is added.",
+    "The forwarding host {host} is not among mailcow's forwarding hosts (mailcow has: {actual}), so mail that Exchange Online relays to mailcow from those addresses goes through mailcow's spam checks and greylisting. The fix adds it; mailcow resolves the name to addresses once, when it is added.",
   'finding.mailcow-mailbox-missing':
     'The mailbox {address} does not exist on mailcow, although the spec expects it there. Create it in mailcow (E-Mail → Configuration → Mailboxes); the setup steps do not create mailboxes.',
 
