@@ -289,7 +289,7 @@ describe('mailcow live check', () => {
         lineOf(text, missing[0]!),
         `forwardingHosts: [${SPF_HOST}, 203.0.113.9, mx.missing.test]`,
       );
-      assert.match(missing[0]!.message, /mx\.missing\.test is not in mailcow/);
+      assert.match(missing[0]!.message, /mx\.missing\.test is not among mailcow's forwarding hosts/);
       assert.equal(report.liveValues.get(NodeIds.forwardingHost('203.0.113.9'))?.drift, false);
     });
   });
