@@ -38,6 +38,11 @@ export interface ValidateRunResult {
   markdown: string;
 }
 
+/** Why the command stopped before following anything; the person was told in words. */
+export type ValidateNotRun = {
+  notRun: 'untrusted' | 'no-spec' | 'spec-broken' | 'no-mailbox' | 'not-sent' | 'cancelled';
+};
+
 const text = {
   untrusted: () =>
     vscode.l10n.t(
@@ -188,31 +193,31 @@ export class ValidateFeature implements vscode.Disposable {
     );
   }
 
-  /** Undefined when it did not run (untrusted, no spec, no mailbox, not sent, cancelled). */
+  /** What was followed, or why nothing was. */
   async run(
     target: vscode.Uri | string | undefined,
     options: ValidateRunOptions,
-  ): Promise<ValidateRunResult | undefined> {
+  ): Promise<ValidateRunResult | ValidateNotRun> {
     // A spec from an unknown source must not make the editor send keys to the hosts it names.
     if (!vscode.workspace.isTrusted) {
       void vscode.window.showWarningMessage(text.untrusted());
-      return undefined;
+      return { notRun: 'untrusted' };
     }
     const document = await this.documentFor(target);
     if (!document) {
       void vscode.window.showWarningMessage(text.noSpec());
-      return undefined;
+      return { notRun: 'no-spec' };
     }
     const parsed = this.specs.parsed(document);
     if (!parsed.spec) {
       void vscode.window.showWarningMessage(text.specBroken());
-      return undefined;
+      return { notRun: 'spec-broken' };
     }
     const spec = parsed.spec;
     const mailbox = spec.checks.validation.mailcowMailbox?.trim();
     if (!mailbox) {
       void vscode.window.showWarningMessage(text.noMailbox());
-      return undefined;
+      return { notRun: 'no-mailbox' };
     }
     const exchangeMailbox = spec.checks.validation.exchangeMailbox?.trim();
     const instructions = [
@@ -224,7 +229,7 @@ export class ValidateFeature implements vscode.Disposable {
     ];
     const started = Date.now();
     if (!(options.assumeSent ?? false) && !(await this.askSent(instructions, mailbox))) {
-      return undefined;
+      return { notRun: 'not-sent' };
     }
     const session = createLiveSession(
       spec,
@@ -268,7 +273,7 @@ export class ValidateFeature implements vscode.Disposable {
     } catch (error) {
       if (error instanceof Cancelled) {
         void vscode.window.showInformationMessage(text.cancelled());
-        return undefined;
+        return { notRun: 'cancelled' };
       }
       throw error;
     }

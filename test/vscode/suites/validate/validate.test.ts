@@ -28,6 +28,13 @@ interface RunResult {
   markdown: string;
 }
 
+type RunOutcome = RunResult | { notRun: string };
+
+function followed(outcome: RunOutcome | undefined): RunResult {
+  assert.ok(outcome && 'reports' in outcome, `the command ran: ${JSON.stringify(outcome)}`);
+  return outcome;
+}
+
 function line(at: number, program: string, message: string) {
   return { time: String(Math.floor(at / 1000)), priority: 'info', program, message };
 }
@@ -95,13 +102,22 @@ describe('validate: following the test messages through emulated mailcow and Exc
     exchange.state.messageTrace.length = 0;
   });
 
-  function run(): Thenable<RunResult | undefined> {
-    return vscode.commands.executeCommand<RunResult | undefined>('mailHybrid.validate.run', uri, {
-      assumeSent: true,
-      pollMs: 100,
-      timeoutMs: 1500,
-    });
+  async function run(target = uri): Promise<RunOutcome | undefined> {
+    return vscode.commands.executeCommand<RunOutcome | undefined>(
+      'mailHybrid.validate.run',
+      target,
+      {
+        assumeSent: true,
+        pollMs: 100,
+        timeoutMs: 1500,
+      },
+    );
   }
+
+  it('asks for a validation mailbox when the spec names none, and follows nothing', async () => {
+    const outcome = await run(workspaceUri('no-mailbox.hybrid.yaml'));
+    assert.deepEqual(outcome, { notRun: 'no-mailbox' });
+  });
 
   it('says what to send, follows a delivered message each way, and shows the report beside the spec', async () => {
     const now = Date.now();
@@ -133,8 +149,7 @@ describe('validate: following the test messages through emulated mailcow and Exc
     );
     mailcow.state.postfixLog.reverse();
 
-    const result = await run();
-    assert.ok(result, 'the command ran');
+    const result = followed(await run());
     assert.match(result.instructions[0]!, /send a message to app@example\.com/);
     assert.match(result.instructions[1]!, /^Outbound: from app@example\.com .*alice@example\.com/);
     assert.deepEqual(
@@ -194,8 +209,7 @@ describe('validate: following the test messages through emulated mailcow and Exc
     );
     mailcow.state.postfixLog.reverse();
 
-    const result = await run();
-    assert.ok(result, 'the command ran');
+    const result = followed(await run());
     const outbound = result.reports.find((report) => report.direction === 'outbound');
     assert.equal(outbound?.outcome, 'failed');
     assert.match(result.markdown, /^## Outbound: .*: failed$/m);
