@@ -30,6 +30,8 @@ export interface ValidateRunOptions {
   assumeSent?: boolean;
   pollMs?: number;
   timeoutMs?: number;
+  /** Cancels as the notification's Cancel button does (a caller in the extension host). */
+  cancellation?: vscode.CancellationToken;
 }
 
 export interface ValidateRunResult {
@@ -136,25 +138,32 @@ function directionWords(direction: ValidationDirection): string {
   return direction === 'inbound' ? text.directionInbound() : text.directionOutbound();
 }
 
-/** The clock of one run: its waits end early, with `Cancelled`, when the person cancels. */
-function cancellableClock(token: vscode.CancellationToken): Clock {
+/** The clock of one run: its waits end early, with `Cancelled`, when any token cancels. */
+function cancellableClock(tokens: vscode.CancellationToken[]): Clock {
   return {
     now: () => systemClock.now(),
     sleep: (ms) =>
       new Promise((resolve, reject) => {
-        if (token.isCancellationRequested) {
+        if (tokens.some((token) => token.isCancellationRequested)) {
           reject(new Cancelled());
           return;
         }
+        let listeners: vscode.Disposable[] = [];
         const timer = setTimeout(() => {
-          listener.dispose();
+          for (const listener of listeners) {
+            listener.dispose();
+          }
           resolve();
         }, ms);
-        const listener = token.onCancellationRequested(() => {
-          clearTimeout(timer);
-          listener.dispose();
-          reject(new Cancelled());
-        });
+        listeners = tokens.map((token) =>
+          token.onCancellationRequested(() => {
+            clearTimeout(timer);
+            for (const listener of listeners) {
+              listener.dispose();
+            }
+            reject(new Cancelled());
+          }),
+        );
       }),
   };
 }
@@ -247,7 +256,9 @@ export class ValidateFeature implements vscode.Disposable {
         },
         async (progress, token) => {
           progress.report({ message: text.progressStarting() });
-          const clock = cancellableClock(token);
+          const clock = cancellableClock(
+            options.cancellation ? [token, options.cancellation] : [token],
+          );
           const latest = new Map<ValidationDirection, string>();
           const follow = (direction: ValidationDirection) =>
             followMessage(direction, mailbox, sources, {

@@ -11,6 +11,7 @@ import type { ExchangeEmulators } from '../../../emulators/exchange/start-exchan
 import { startExchangeEmulators } from '../../../emulators/exchange/start-exchange-emulators';
 import type { MailcowEmulator } from '../../../emulators/mailcow/mailcow-emulator';
 import { startMailcowEmulator } from '../../../emulators/mailcow/mailcow-emulator';
+import { waitUntil } from '../../support/wait-until';
 import { workspaceUri } from '../../support/workspace-files';
 
 const KEY_VARIABLE = 'MAIL_HYBRID_SUITE_MAILCOW_KEY';
@@ -188,6 +189,21 @@ describe('validate: following the test messages through emulated mailcow and Exc
     assert.ok(!markdown.includes(key) && !markdown.includes(secret), 'no secret in the report');
     const columns = vscode.window.visibleTextEditors.map((editor) => editor.document.uri.scheme);
     assert.ok(columns.includes('file') && columns.includes('mail-hybrid-validation'), 'beside');
+  });
+
+  it('stops following when cancelled, without a report', async () => {
+    // Nothing in the log or the trace: both messages stay pending until the person cancels.
+    const cancel = new vscode.CancellationTokenSource();
+    const looks = mailcow.requests.length;
+    const pending = vscode.commands.executeCommand<RunOutcome | undefined>(
+      'mailHybrid.validate.run',
+      uri,
+      { assumeSent: true, pollMs: 200, timeoutMs: 60_000, cancellation: cancel.token },
+    );
+    await waitUntil(() => mailcow.requests.length > looks, { description: 'a first look' });
+    cancel.cancel();
+    assert.deepEqual(await pending, { notRun: 'cancelled' });
+    cancel.dispose();
   });
 
   it('explains the bounce when Exchange refuses the mail mailcow relays', async () => {
