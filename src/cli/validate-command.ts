@@ -1,16 +1,16 @@
 import { parseArgs } from 'node:util';
-import { createTokenSource } from '../core/exchange/create-token-source';
-import { ExchangeAdminClient } from '../core/exchange/exchange-admin-client';
+import { createLiveSession } from '../core/live/live-check';
+import type { LiveHost } from '../core/live/live-system';
 import type { Logger } from '../core/log';
-import { MailcowClient } from '../core/mailcow/mailcow-client';
 import { msg } from '../core/messages/catalogue';
-import type { HybridSpec, SecretRef } from '../core/spec/model';
+import type { SecretRef } from '../core/spec/model';
 import type {
   FollowOptions,
   ValidationDirection,
   ValidationReport,
 } from '../core/validate/follow-message';
 import { followMessage } from '../core/validate/follow-message';
+import { validationSourcesFor } from '../core/validate/validation-sources';
 import type { Output } from './cli-io';
 import { loadSpec } from './spec-input';
 
@@ -92,33 +92,19 @@ function formatReport(report: ValidationReport): string {
   return lines.join('\n');
 }
 
-function clientsFor(spec: HybridSpec, io: Output) {
-  const logger = stderrLogger(io);
+/**
+ * The command line's host for following a message: `env:` secrets only (with a word on stderr
+ * for a `secret:` one), no proxy, warnings on stderr and device-code prompts there too.
+ */
+function validateHost(io: Output): LiveHost {
   const readSecret = secretReader(io);
-  const mailcowOptions: ConstructorParameters<typeof MailcowClient>[0] = {
-    baseUrl: spec.mailcow.url,
-    apiKey: () => readSecret(spec.mailcow.apiKey),
-    timeoutMs: REQUEST_TIMEOUT_MS,
-    logger,
-  };
-  if (spec.mailcow.caFile !== undefined) {
-    mailcowOptions.caFile = spec.mailcow.caFile;
-  }
-  const tokenSource = createTokenSource(spec.exchange, {
-    logger,
+  return {
+    logger: stderrLogger(io),
     timeoutMs: REQUEST_TIMEOUT_MS,
     resolveSecret: (ref) => readSecret(ref),
-    onDeviceCode: (prompt) => io.err(msg('validate.cli.deviceCode', { message: prompt.message })),
-  });
-  return {
-    mailcow: new MailcowClient(mailcowOptions),
-    exchange: new ExchangeAdminClient({
-      adminBaseUrl: spec.exchange.endpoints.admin,
-      tenant: spec.exchange.tenant,
-      tokenSource,
-      logger,
-      timeoutMs: REQUEST_TIMEOUT_MS,
-    }),
+    exchange: {
+      onDeviceCode: (prompt) => io.err(msg('validate.cli.deviceCode', { message: prompt.message })),
+    },
   };
 }
 
@@ -186,7 +172,9 @@ export async function runValidate(
     io.err(msg('validate.cli.noMailbox'));
     return EXIT_UNUSABLE;
   }
-  const sources = clientsFor(spec, io);
+  const sources = validationSourcesFor(
+    createLiveSession(spec, loaded.parsed.source, validateHost(io)),
+  );
   const directions: ValidationDirection[] =
     direction === 'both' ? ['inbound', 'outbound'] : [direction as ValidationDirection];
   const now = overrides.clock?.now() ?? Date.now();

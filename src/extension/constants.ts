@@ -23,6 +23,7 @@ export const Commands = {
   exchangeApplyAll: 'mailHybrid.exchange.applyAll',
   sandboxStart: 'mailHybrid.sandbox.start',
   sandboxStop: 'mailHybrid.sandbox.stop',
+  validateRun: 'mailHybrid.validate.run',
 } as const;
 
 export const Views = {

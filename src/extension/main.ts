@@ -14,6 +14,7 @@ import { SecretVault } from './secret-vault';
 import { SetupTreeFeature } from './setup-tree-feature';
 import { SpecCommands } from './spec-commands';
 import { SpecDocuments } from './spec-documents';
+import { ValidateFeature } from './validate-feature';
 
 /** What the extension offers other extensions and its own integration tests. */
 export interface MailHybridApi {
@@ -52,6 +53,7 @@ export function activate(context: vscode.ExtensionContext): MailHybridApi {
     new SpecCommands(specs, vault, logger),
     tree,
     new BounceFeature(specs, logger),
+    new ValidateFeature(specs, vault, logger, exchangeSignIn.hooks()),
     exchangeSignIn,
     new ExchangeExportCommand(specs, logger),
     new SandboxFeature(context, logger),

@@ -37,6 +37,16 @@ describe('untrusted: restricted mode', () => {
     );
   });
 
+  it('does not follow test messages: that reads mailcow and Exchange with the secrets', async () => {
+    const { document } = await openWorkspaceFile('hybrid.yaml');
+    const outcome = await vscode.commands.executeCommand<{ notRun?: string } | undefined>(
+      'mailHybrid.validate.run',
+      document.uri,
+      { assumeSent: true },
+    );
+    assert.deepEqual(outcome, { notRun: 'untrusted' });
+  });
+
   it('offers the offline quick fixes', async () => {
     const { document } = await openWorkspaceFile('hybrid.yaml');
     const offered = await vscode.commands.executeCommand<vscode.CodeAction[]>(
