@@ -5,6 +5,8 @@ import { dirname, join, resolve } from 'node:path';
 import type { Logger } from '../core/log';
 import { silentLogger } from '../core/log';
 import { msg } from '../core/messages/catalogue';
+import { isIpAddress } from '../core/net/host-names';
+import { isLoopbackHost } from '../core/net/proxy';
 import type { HybridSpec } from '../core/spec/model';
 import { parseSpec } from '../core/spec/parse-spec';
 import type { RedirectEdit, RedirectedSpec } from './redirect-spec';
@@ -111,11 +113,16 @@ function sandboxApp(exchange: ScenarioExchange): { apps: ScenarioApp[]; app: Sce
   return { apps: [app, ...others], app };
 }
 
+/** A host name as the emulated DNS keys it: lower case, without the root's dot. */
+function bareName(name: string): string {
+  return name.trim().toLowerCase().replace(/\.$/, '');
+}
+
 /** The scenario's records, with mailcow's host names pointing at the loopback SMTP listener. */
 function dnsRecords(scenario: Scenario, hostnames: string[]): Record<string, ScenarioDnsName> {
   const records: Record<string, ScenarioDnsName> = {};
   for (const [name, values] of Object.entries(scenario.dns)) {
-    records[name.toLowerCase().replace(/\.$/, '')] = { ...values };
+    records[bareName(name)] = { ...values };
   }
   for (const hostname of hostnames) {
     // The SMTP probe connects to mailcow's host name through these resolvers; the real address
@@ -189,7 +196,14 @@ export async function startSandbox(
     throw new ScenarioError(msg('sandbox.spec.notMapping', { file: specName }));
   }
   const spec = parsed.spec;
-  const hostname = (scenario.mailcow.hostname ?? spec.mailcow.hostname).toLowerCase();
+  const hostname = bareName(scenario.mailcow.hostname ?? spec.mailcow.hostname);
+  for (const name of [hostname, bareName(spec.mailcow.hostname)]) {
+    if (isIpAddress(name) && !isLoopbackHost(name)) {
+      // The SMTP probe connects to an address as it is, past the emulated DNS, so the checks
+      // would leave loopback; only a name can be pointed at the emulated listener.
+      throw new ScenarioError(msg('sandbox.hostnameAddress', { hostname: name, file: specName }));
+    }
+  }
 
   const stops: (() => Promise<void> | void)[] = [];
   const stopAll = async (): Promise<void> => {
@@ -206,7 +220,7 @@ export async function startSandbox(
     writeFileSync(caFile, ca.certPem);
 
     const dns = await startDnsEmulator(
-      dnsRecords(scenario, [...new Set([hostname, spec.mailcow.hostname.toLowerCase()])]),
+      dnsRecords(scenario, [...new Set([hostname, bareName(spec.mailcow.hostname)])]),
     );
     stops.push(() => dns.close());
 

@@ -9,7 +9,13 @@ import { keepsMailFor } from '../exchange/exchange-recipients';
 import type { ExchangeState } from '../exchange/exchange-state';
 import type { Finding } from '../findings/finding';
 import { findingAt } from '../findings/make-finding';
+import {
+  forwardingEntriesFor,
+  staleForwardingHosts,
+  uncoveredNetworks,
+} from '../mailcow/mailcow-compare';
 import type { MailcowState } from '../mailcow/mailcow-state';
+import { canonicalHost } from '../net/host-names';
 import { msg } from '../messages/catalogue';
 import type { HybridSpec, SpecPath } from '../spec/model';
 import { CLOUD_PROFILES } from '../spec/model';
@@ -55,7 +61,9 @@ function sameName(a: string, b: string): boolean {
  * mailcow's forwarding hosts against the addresses EOP sends from now. mailcow resolved each
  * host name once, when it was added, so Microsoft's later changes to its ranges leave the stored
  * addresses behind; mail from an uncovered EOP address is then filtered as if it came straight
- * from the internet. A mailcow with no forwarding host at all is `mailcow-fwdhost-missing`.
+ * from the internet. When the spec lists the cloud's include and mailcow lacks it, that is
+ * `mailcow-fwdhost-missing`, whose step stores the current ranges; saying it twice would only
+ * blame a change of Microsoft's ranges that did not happen.
  */
 export const fwdhostsMissEop: CrossSystemRule = (session, snapshot) => {
   const mailcow = stateOf<MailcowState>(snapshot, 'mailcow');
@@ -68,37 +76,62 @@ export const fwdhostsMissEop: CrossSystemRule = (session, snapshot) => {
     // What EOP sends from is not fully known, so nothing can be said to be missing.
     return NOTHING;
   }
-  const stored = networks(mailcow.fwdhosts.map((host) => host.host));
-  const missing = networks(eop.networks).filter(
-    (network) => !networksCoverNetwork(stored, network),
-  );
+  const missing = uncoveredNetworks(mailcow.fwdhosts, eop.networks);
   if (missing.length === 0) {
     return NOTHING;
   }
   const include = CLOUD_PROFILES[session.spec.exchange.cloud].spfInclude;
+  const wanted = session.spec.mailcow.forwardingHosts;
+  const includeStored = forwardingEntriesFor(mailcow.fwdhosts, include).length > 0;
+  const asked = wanted.some((host) => canonicalHost(host) === canonicalHost(include));
+  if (!includeStored && asked) {
+    return NOTHING;
+  }
   const sources = [...new Set(mailcow.fwdhosts.map((host) => host.source))];
+  const args = {
+    count: missing.length,
+    total: eop.networks.length,
+    missing: shortList(missing),
+    sources: shortList(sources),
+    include,
+  };
+  const path: SpecPath = ['mailcow', 'forwardingHosts'];
+  if (!includeStored) {
+    // The spec asks for other hosts (the offline rules say why that falls short); no step
+    // adds a host the spec does not list.
+    return result([
+      findingAt(
+        session.locator,
+        'fwdhosts-miss-eop',
+        path,
+        'finding.fwdhosts-miss-eop.other',
+        args,
+      ),
+    ]);
+  }
+  const stale = staleForwardingHosts(mailcow.fwdhosts, wanted, {
+    include,
+    networks: eop.networks,
+    complete: eop.complete,
+  });
   return result([
     findingAt(
       session.locator,
       'fwdhosts-miss-eop',
-      ['mailcow', 'forwardingHosts'],
+      path,
       'finding.fwdhosts-miss-eop',
-      {
-        count: missing.length,
-        total: eop.networks.length,
-        missing: shortList(missing.map((network) => network.cidr)),
-        sources: shortList(sources),
-        include,
-      },
-      {
-        fixes: [
-          {
-            kind: 'step',
-            title: msg('cross.fix.fwdhosts', { include }),
-            stepId: 'mailcow-fwdhosts',
-          },
-        ],
-      },
+      args,
+      stale.length > 0
+        ? {
+            fixes: [
+              {
+                kind: 'step',
+                title: msg('cross.fix.fwdhosts', { include }),
+                stepId: 'mailcow-fwdhosts',
+              },
+            ],
+          }
+        : {},
     ),
   ]);
 };

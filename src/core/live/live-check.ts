@@ -111,7 +111,7 @@ export async function runLiveCheck(
       return;
     }
     take(module.check(session, read.state, snapshot));
-    steps.push(...(module.steps?.(session, read.state) ?? []));
+    steps.push(...(module.steps?.(session, read.state, snapshot) ?? []));
   });
   for (const rule of CROSS_SYSTEM_RULES) {
     take(rule(session, snapshot));

@@ -102,8 +102,11 @@ export interface LiveSystemModule<State = unknown> {
   applies(session: LiveSession): boolean;
   read(session: LiveSession): Promise<LiveRead<State>>;
   check(session: LiveSession, state: State, snapshot: LiveSnapshot): LiveCheckResult;
-  /** The steps of this system, in the recipe's order, decided from `state`. */
-  steps?(session: LiveSession, state: State): SetupStep[];
+  /**
+   * The steps of this system, in the recipe's order, decided from `state`, and from the other
+   * systems' reads where a step fixes what a cross-system rule found.
+   */
+  steps?(session: LiveSession, state: State, snapshot: LiveSnapshot): SetupStep[];
 }
 
 /** What every system gave in one live check; absent where a system was not read. */

@@ -1,4 +1,6 @@
 import { domainToASCII } from 'node:url';
+import type { IpNetwork } from '../dns/ip-network';
+import { networksCoverNetwork, parseNetwork } from '../dns/ip-network';
 import { canonicalHost, splitHostPort } from '../net/host-names';
 import type { RelayFlags } from '../spec/model';
 import type { MailcowDomain, MailcowForwardingHost, MailcowRelayhost } from './mailcow-types';
@@ -117,4 +119,55 @@ export function missingForwardingHosts(
     seen.add(key);
     return forwardingEntriesFor(fwdhosts, host).length === 0;
   });
+}
+
+function parsedNetworks(values: readonly string[]): IpNetwork[] {
+  return values
+    .map((value) => parseNetwork(value))
+    .filter((network): network is IpNetwork => network !== undefined);
+}
+
+/**
+ * The networks of `current` (what EOP sends from now) that no stored forwarding host covers,
+ * whatever name it was added under: a range that someone added by hand counts as covered.
+ */
+export function uncoveredNetworks(
+  fwdhosts: readonly MailcowForwardingHost[],
+  current: readonly string[],
+): string[] {
+  const stored = parsedNetworks(fwdhosts.map((entry) => entry.host));
+  return parsedNetworks(current)
+    .filter((network) => !networksCoverNetwork(stored, network))
+    .map((network) => network.cidr);
+}
+
+/** What the cloud's SPF include resolves to now, as the DNS check expanded it. */
+export interface IncludeNow {
+  include: string;
+  networks: readonly string[];
+  /** False when part of the include could not be followed. */
+  complete: boolean;
+}
+
+/**
+ * The spec's forwarding hosts to add again: the cloud's SPF include when the spec lists it and
+ * mailcow holds it, but the addresses mailcow stored for it (once, when it was added) no longer
+ * cover what it resolves to now. Adding a name again makes mailcow resolve it afresh and store
+ * the current addresses. An include mailcow does not hold at all is a missing forwarding host
+ * instead, and a partly followed include says nothing.
+ */
+export function staleForwardingHosts(
+  fwdhosts: readonly MailcowForwardingHost[],
+  wanted: readonly string[],
+  now: IncludeNow | undefined,
+): string[] {
+  if (!now || !now.complete || now.networks.length === 0) {
+    return [];
+  }
+  const include = canonicalHost(now.include);
+  const asked = wanted.some((host) => canonicalHost(host) === include);
+  if (!asked || forwardingEntriesFor(fwdhosts, now.include).length === 0) {
+    return [];
+  }
+  return uncoveredNetworks(fwdhosts, now.networks).length > 0 ? [now.include] : [];
 }

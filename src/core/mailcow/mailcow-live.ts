@@ -1,3 +1,4 @@
+import type { DnsState } from '../dns/dns-live';
 import type { FindingCode } from '../findings/codes';
 import type { Finding, FindingFix } from '../findings/finding';
 import { findingAt } from '../findings/make-finding';
@@ -6,6 +7,7 @@ import type {
   LiveRead,
   LiveReadFailure,
   LiveSession,
+  LiveSnapshot,
   LiveSystemModule,
   LiveValueMap,
 } from '../live/live-system';
@@ -24,6 +26,7 @@ import {
   relayFlagDrift,
   usesRelayhost,
 } from './mailcow-compare';
+import type { IncludeNow } from './mailcow-compare';
 import type { MailcowError } from './mailcow-error';
 import { mailcowApiKey, mailcowClientFor, usableMailcowUrl } from './mailcow-session';
 import type { MailcowState } from './mailcow-state';
@@ -440,6 +443,16 @@ class MailcowComparison {
   }
 }
 
+/** What the DNS check found the cloud's SPF include to hold now, when DNS was read. */
+function eopSendersOf(snapshot: LiveSnapshot): IncludeNow | undefined {
+  const dns = snapshot.dns;
+  if (!dns?.ok) {
+    return undefined;
+  }
+  const { include, networks, complete } = (dns.state as DnsState).eopSenders;
+  return { include, networks, complete };
+}
+
 /**
  * mailcow as a live system: reads it with the spec's URL, key, CA file and the host's proxy,
  * compares domains, relay flags, relayhost, transports, forwarding hosts and mailboxes with the
@@ -450,5 +463,8 @@ export const mailcowLiveModule: LiveSystemModule<MailcowLiveState> = {
   applies: (session) => usableMailcowUrl(session.spec.mailcow.url),
   read: readMailcow,
   check: (session, state) => new MailcowComparison(session, state).run(),
-  steps: (session, state) => createMailcowSteps(session, state),
+  steps: (session, state, snapshot) => {
+    const includeNow = eopSendersOf(snapshot);
+    return createMailcowSteps(session, state, includeNow ? { includeNow } : {});
+  },
 };

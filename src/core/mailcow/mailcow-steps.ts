@@ -13,8 +13,11 @@ import {
   matchingRelayhosts,
   missingForwardingHosts,
   relayFlagDrift,
+  staleForwardingHosts,
+  uncoveredNetworks,
   usesRelayhost,
 } from './mailcow-compare';
+import type { IncludeNow } from './mailcow-compare';
 import type { MailcowError } from './mailcow-error';
 import { mailcowClientFor } from './mailcow-session';
 import type { MailcowState } from './mailcow-state';
@@ -31,6 +34,11 @@ export interface MailcowDomainChoices {
 
 export interface MailcowStepOptions {
   domain?: MailcowDomainChoices;
+  /**
+   * What the cloud's SPF include resolves to now, when DNS was read in the same check; without
+   * it stale forwarding hosts cannot be told and are not added again.
+   */
+  includeNow?: IncludeNow;
 }
 
 const API = '/api/v1';
@@ -188,28 +196,55 @@ class AddRelayhostStep implements SetupStep {
   }
 }
 
-/** Adds the spec's forwarding hosts mailcow lacks, and reports what mailcow resolved them to. */
+/**
+ * Adds the spec's forwarding hosts mailcow lacks, and adds again those whose stored addresses
+ * no longer cover what they resolve to now (mailcow resolves a name only when it is added, and
+ * adding it again overwrites), then reports what mailcow resolved them to.
+ */
 class AddForwardingHostsStep implements SetupStep {
   readonly id = 'mailcow-fwdhosts' as const;
   readonly system = 'mailcow' as const;
   readonly title = msg('step.mailcow-fwdhosts.title');
+  private readonly toAdd: readonly string[];
 
+  /**
+   * @param refresh hosts to add again, with the networks they resolve to now; the read-back
+   *   must cover every one of those networks.
+   */
   constructor(
     private readonly client: MailcowClient,
     private readonly wanted: readonly string[],
     private readonly missing: readonly string[],
-  ) {}
+    private readonly refresh: { hosts: readonly string[]; networks: readonly string[] } = {
+      hosts: [],
+      networks: [],
+    },
+  ) {
+    this.toAdd = [...missing, ...refresh.hosts];
+  }
 
   get needed(): boolean {
-    return this.missing.length > 0;
+    return this.toAdd.length > 0;
   }
 
   preview(): StepPreview {
+    const summaries = [];
+    if (this.missing.length > 0) {
+      summaries.push(msg('step.mailcow-fwdhosts.summary', { hosts: this.missing.join(', ') }));
+    }
+    if (this.refresh.hosts.length > 0) {
+      summaries.push(
+        msg('step.mailcow-fwdhosts.summaryRefresh', {
+          hosts: this.refresh.hosts.join(', '),
+          missing: this.refresh.networks.join(', '),
+        }),
+      );
+    }
     return {
-      summary: msg('step.mailcow-fwdhosts.summary', { hosts: this.missing.join(', ') }),
+      summary: summaries.join(' '),
       // filter_spam 0: mail from these hosts is never rejected as spam, as the recipe wants
       // for mail that Exchange Online already filtered.
-      requests: this.missing.map((hostname) => ({
+      requests: this.toAdd.map((hostname) => ({
         action: `POST ${API}/add/fwdhost`,
         body: { hostname, filter_spam: 0 },
       })),
@@ -224,7 +259,7 @@ class AddForwardingHostsStep implements SetupStep {
       };
     }
     const details: string[] = [];
-    for (const host of this.missing) {
+    for (const host of this.toAdd) {
       const added = await this.client.addForwardingHost(host, false);
       if (!added.ok) {
         return { ...failedWith(this.title, added.error), details };
@@ -240,7 +275,7 @@ class AddForwardingHostsStep implements SetupStep {
     if (!back.ok) {
       return { ...readBackFailed(this.title, back.error), details };
     }
-    const still = missingForwardingHosts(back.value, this.missing);
+    const still = missingForwardingHosts(back.value, this.toAdd);
     if (still.length > 0) {
       return {
         status: 'failed',
@@ -248,9 +283,22 @@ class AddForwardingHostsStep implements SetupStep {
         details,
       };
     }
+    const uncovered = uncoveredNetworks(back.value, this.refresh.networks);
+    if (uncovered.length > 0) {
+      // mailcow resolved the name to something else than the check did (another resolver, or
+      // the ranges changed in between): adding it again cannot close the gap.
+      return {
+        status: 'failed',
+        message: msg('step.mailcow-fwdhosts.stillUncovered', {
+          hosts: this.refresh.hosts.join(', '),
+          missing: uncovered.join(', '),
+        }),
+        details,
+      };
+    }
     // What mailcow holds now, which may be more than this call added (an address reached
     // through two names keeps the source of the last add).
-    const stored = this.missing.map((host) =>
+    const stored = this.toAdd.map((host) =>
       msg('step.mailcow-fwdhosts.resolved', {
         host,
         addresses: forwardingEntriesFor(back.value, host)
@@ -260,7 +308,7 @@ class AddForwardingHostsStep implements SetupStep {
     );
     return {
       status: 'done',
-      message: msg('step.mailcow-fwdhosts.done', { hosts: this.missing.join(', ') }),
+      message: msg('step.mailcow-fwdhosts.done', { hosts: this.toAdd.join(', ') }),
       details: stored,
     };
   }
@@ -426,11 +474,23 @@ export function createMailcowSteps(
     );
   }
   steps.push(new AddRelayhostStep(client, relayhost, !gateway, gateway?.id));
+  const stale = staleForwardingHosts(
+    state.fwdhosts,
+    spec.mailcow.forwardingHosts,
+    options.includeNow,
+  );
   steps.push(
     new AddForwardingHostsStep(
       client,
       spec.mailcow.forwardingHosts,
       missingForwardingHosts(state.fwdhosts, spec.mailcow.forwardingHosts),
+      {
+        hosts: stale,
+        networks:
+          stale.length > 0
+            ? uncoveredNetworks(state.fwdhosts, options.includeNow?.networks ?? [])
+            : [],
+      },
     ),
   );
   for (const domain of domains) {

@@ -8,6 +8,8 @@ export const crossSystemMessages = {
 
   'finding.fwdhosts-miss-eop':
     "{count} of the {total} address ranges EOP sends from (as {include} resolves now) are not among mailcow's forwarding hosts: {missing}. mailcow resolved its forwarding hosts ({sources}) once, when they were added, and Microsoft has changed its ranges since. Mail that Exchange passes on from those addresses is filtered, greylisted or rejected by mailcow as if it came straight from the internet. Add {include} as a forwarding host again so that mailcow stores the current addresses.",
+  'finding.fwdhosts-miss-eop.other':
+    "{count} of the {total} address ranges EOP sends from (as {include} resolves now) are not among mailcow's forwarding hosts: {missing}. mailcow's forwarding hosts come from {sources}, not from {include}, which lists the addresses EOP sends from. Mail that Exchange passes on from those addresses is filtered, greylisted or rejected by mailcow as if it came straight from the internet. Add {include} to mailcow.forwardingHosts, then add it to mailcow with the step.",
   'finding.mailbox-also-in-exchange':
     '{address} is a mailbox on mailcow, but Exchange Online also has it, as {recipient}. Exchange delivers mail for its own recipients itself and relays only unknown ones, so mail for {address} from the internet and from Exchange users never reaches mailcow. Remove the address from the Exchange recipient (or the recipient itself), or drop the mailcow mailbox.',
   'finding.smart-host-not-mailcow':

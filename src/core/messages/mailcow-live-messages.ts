@@ -84,6 +84,10 @@ export const mailcowLiveMessages = {
   'step.mailcow-fwdhosts.title': 'Add the forwarding hosts',
   'step.mailcow-fwdhosts.summary':
     'Adds {hosts} as forwarding host(s) in mailcow; mailcow resolves each name to addresses once (SPF first, then MX, then A/AAAA) and stores those addresses.',
+  'step.mailcow-fwdhosts.summaryRefresh':
+    'Adds {hosts} again, so that mailcow resolves it afresh: the addresses it stored when the name was added miss {missing}, where EOP sends from now.',
+  'step.mailcow-fwdhosts.stillUncovered':
+    'mailcow added {hosts} again, but its forwarding hosts still miss {missing}: mailcow resolved the name to other addresses than this check did. Compare the DNS answers mailcow gets with checks.dnsServers.',
   'step.mailcow-fwdhosts.done':
     'Added the forwarding host(s) {hosts}; reading them back shows every one.',
   'step.mailcow-fwdhosts.unchanged':

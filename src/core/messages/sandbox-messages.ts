@@ -7,6 +7,8 @@ export const sandboxMessages = {
     '{file}:{line}: the spec {spec} named by the scenario cannot be read: {reason}.',
   'sandbox.scenario.specNotMapping':
     '{file}:{line}: an inline spec must be a mapping (version, domains, mailcow, exchange).',
+  'sandbox.hostnameAddress':
+    "mailcow's host name in {file} is the address {hostname}. The sandbox points mailcow's name at its emulated SMTP listener through the emulated DNS, which an address bypasses, so the TLS check would connect to {hostname} itself. Give mailcow.hostname a name (the one its certificate carries) to run this scenario.",
   'sandbox.spec.notMapping':
     'The spec {file} is not a YAML mapping, so the sandbox cannot point it at the emulated systems.',
   'sandbox.spec.flowSection':

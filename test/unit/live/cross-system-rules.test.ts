@@ -18,6 +18,7 @@ import {
   mailboxAlsoInExchange,
   smartHostNotMailcow,
 } from '../../../src/core/live/cross-system-rules';
+import type { Finding } from '../../../src/core/findings/finding';
 import { runLiveCheck } from '../../../src/core/live/live-check';
 import type { LiveSnapshot } from '../../../src/core/live/live-system';
 import { CROSS_SYSTEM_RULES } from '../../../src/core/live/live-systems';
@@ -32,7 +33,7 @@ import { startExchangeEmulators } from '../../emulators/exchange/start-exchange-
 import type { MailcowEmulator, MailcowSeed } from '../../emulators/mailcow/mailcow-emulator';
 import { startMailcowEmulator } from '../../emulators/mailcow/mailcow-emulator';
 import { ADMIN_APP, ADMIN_SECRET, TENANT_ID, baseSeed } from '../exchange/exchange-test-kit';
-import { codesOf, liveSpec, only, sessionFor } from './live-test-kit';
+import { codesOf, liveSpec, only, sessionFor, testHost } from './live-test-kit';
 
 const GATEWAY = 'example-com.mail.protection.outlook.com';
 const EOP = 'spf.protection.outlook.com';
@@ -184,7 +185,10 @@ describe('fwdhosts-miss-eop', () => {
   it('does not fire for a wider stored range, nor without the DNS or mailcow state', async () => {
     await withMailcow(
       {
-        fwdhosts: [{ host: '203.0.113.0/24', source: '203.0.113.0/24' }, { host: '2001:db8::/32' }],
+        fwdhosts: [
+          { host: '203.0.113.0/24', source: EOP },
+          { host: '2001:db8::/32', source: EOP },
+        ],
       },
       async (emulator) => {
         const state = await readMailcowState(mailcowClient(emulator));
@@ -206,7 +210,7 @@ describe('fwdhosts-miss-eop', () => {
   });
 
   it('does not judge while part of the include got no DNS answer', async () => {
-    await withMailcow({ fwdhosts: [{ host: '198.51.100.1' }] }, async (emulator) => {
+    await withMailcow({ fwdhosts: [{ host: '198.51.100.1', source: EOP }] }, async (emulator) => {
       const state = await readMailcowState(mailcowClient(emulator));
       assert.ok(state.ok);
       dns.fault({ fault: 'servfail', name: EOP });
@@ -221,6 +225,111 @@ describe('fwdhosts-miss-eop', () => {
         dns.clearFaults();
       }
     });
+  });
+});
+
+describe('fwdhosts-miss-eop and the forwarding host step', () => {
+  const NOW = ['v=spf1 ip4:203.0.113.0/25 ip4:192.0.2.128/26 ip6:2001:db8:f400::/48 -all'];
+
+  function mailcowSpec(emulator: MailcowEmulator, mailcow: string[] = []): string {
+    return liveSpec({ dnsServer: dns.address, mailcow }).replace(
+      'https://mail.example.com',
+      emulator.url,
+    );
+  }
+
+  // mailcow holds no domain here; only what concerns the forwarding hosts is judged.
+  function fwdhostCodes(findings: readonly Finding[]): string[] {
+    return codesOf(findings).filter((code) => code.includes('fwdhost'));
+  }
+
+  function check(text: string) {
+    const host = { ...testHost(), resolveSecret: () => Promise.resolve(MAILCOW_KEY) };
+    return runLiveCheck(sessionFor(text, host), { systems: ['mailcow', 'dns'] });
+  }
+
+  it('adds the include again when its stored ranges are stale, and is idempotent after', async () => {
+    await withMailcow({}, async (emulator) => {
+      assert.ok((await mailcowClient(emulator).addForwardingHost(EOP, false)).ok);
+      dns.set(EOP, 'TXT', NOW);
+      try {
+        const text = mailcowSpec(emulator);
+        const before = await check(text);
+        assert.deepEqual(fwdhostCodes(before.findings), ['fwdhosts-miss-eop']);
+        const step = before.steps.find((candidate) => candidate.id === 'mailcow-fwdhosts');
+        assert.ok(step?.needed, 'the step the finding offers must be needed');
+        assert.deepEqual(
+          step.preview().requests.map((request) => request.body),
+          [{ hostname: EOP, filter_spam: 0 }],
+        );
+        assert.match(step.preview().summary, /miss 192\.0\.2\.128\/26/);
+        const outcome = await step.apply(silentLogger);
+        assert.equal(outcome.status, 'done', outcome.message);
+
+        const after = await check(text);
+        assert.deepEqual(fwdhostCodes(after.findings), []);
+        const again = after.steps.find((candidate) => candidate.id === 'mailcow-fwdhosts');
+        assert.equal(again?.needed, false);
+        assert.equal((await again.apply(silentLogger)).status, 'unchanged');
+      } finally {
+        dns.set(EOP, 'TXT', zone()[EOP]!.TXT!);
+      }
+    });
+  });
+
+  it('fails the step when mailcow resolves the include to other ranges than the check', async () => {
+    // mailcow asks a resolver that still serves the old record.
+    const stale = await startDnsEmulator(zone());
+    const emulator = await startMailcowEmulator(
+      {
+        hostname: 'mail.example.com',
+        apiKeys: [{ key: MAILCOW_KEY, access: 'rw', allowFrom: ['127.0.0.1', '::1'] }],
+      },
+      { dnsServers: [stale.address] },
+    );
+    dns.set(EOP, 'TXT', NOW);
+    try {
+      assert.ok((await mailcowClient(emulator).addForwardingHost(EOP, false)).ok);
+      const report = await check(mailcowSpec(emulator));
+      const step = report.steps.find((candidate) => candidate.id === 'mailcow-fwdhosts');
+      assert.ok(step?.needed);
+      const outcome = await step.apply(silentLogger);
+      assert.equal(outcome.status, 'failed');
+      assert.match(outcome.message, /still miss 192\.0\.2\.128\/26/);
+    } finally {
+      dns.set(EOP, 'TXT', zone()[EOP]!.TXT!);
+      await emulator.close();
+      await stale.close();
+    }
+  });
+
+  it('leaves a missing include to mailcow-fwdhost-missing, whose step stores every range', async () => {
+    await withMailcow(
+      { fwdhosts: [{ host: '192.0.2.10', source: GATEWAY, keep_spam: 'yes' }] },
+      async (emulator) => {
+        const text = mailcowSpec(emulator);
+        const before = await check(text);
+        assert.deepEqual(fwdhostCodes(before.findings), ['mailcow-fwdhost-missing']);
+        const step = before.steps.find((candidate) => candidate.id === 'mailcow-fwdhosts');
+        assert.equal((await step?.apply(silentLogger))?.status, 'done');
+        assert.deepEqual(fwdhostCodes((await check(text)).findings), []);
+      },
+    );
+  });
+
+  it('names the hosts mailcow holds, without a step, when the spec asks for others', async () => {
+    await withMailcow(
+      { fwdhosts: [{ host: '192.0.2.10', source: GATEWAY, keep_spam: 'yes' }] },
+      async (emulator) => {
+        const report = await check(mailcowSpec(emulator, [`  forwardingHosts: [${GATEWAY}]`]));
+        const finding = only(report.findings, 'fwdhosts-miss-eop');
+        assert.match(finding.message, /come from example-com\.mail\.protection\.outlook\.com/);
+        assert.doesNotMatch(finding.message, /changed its ranges/);
+        assert.equal(finding.fixes, undefined);
+        const step = report.steps.find((candidate) => candidate.id === 'mailcow-fwdhosts');
+        assert.equal(step?.needed, false);
+      },
+    );
   });
 });
 

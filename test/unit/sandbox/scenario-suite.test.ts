@@ -9,11 +9,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { networksCoverNetwork, parseNetwork } from '../../../src/core/dns/ip-network';
+import type { HybridSpec } from '../../../src/core/spec/model';
+import { CLOUD_PROFILES } from '../../../src/core/spec/model';
 import type { Scenario } from '../../../src/sandbox/scenario';
 import { loadScenario } from '../../../src/sandbox/scenario';
 import type { RunningSandbox } from '../../../src/sandbox/start-sandbox';
 import { startSandbox } from '../../../src/sandbox/start-sandbox';
-import { ROOT, scenarioFile, shippedScenarios } from './sandbox-kit';
+import { ROOT, clientsOf, scenarioFile, shippedScenarios } from './sandbox-kit';
 
 const CLI = join(ROOT, 'dist', 'cli.js');
 const work = mkdtempSync(join(tmpdir(), 'scenario-suite-'));
@@ -34,6 +37,30 @@ const FIXABLE_BY_APPLY = new Set([
   'inbound-connector-drift',
   'inbound-connector-disabled',
 ]);
+
+/**
+ * Cross-system codes a step fixes only when the spec asks for what the step writes: the cloud's
+ * SPF include among the forwarding hosts (the step adds it again), mailcow's egress addresses
+ * among the inbound connector's sender IPs (the connector step lists them).
+ */
+const FIXABLE_WHEN_SPEC_ASKS: Record<string, (spec: HybridSpec) => boolean> = {
+  'fwdhosts-miss-eop': (spec) =>
+    spec.mailcow.forwardingHosts.some(
+      (host) => host.toLowerCase() === CLOUD_PROFILES[spec.exchange.cloud].spfInclude,
+    ),
+  'inbound-ips-miss-egress': (spec) => {
+    const listed = spec.exchange.inboundConnector.senderIPs
+      .map((value) => parseNetwork(value))
+      .filter((network) => network !== undefined);
+    return (
+      spec.mailcow.egressIPs.length > 0 &&
+      spec.mailcow.egressIPs.every((address) => {
+        const network = parseNetwork(address);
+        return network?.family === 4 && networksCoverNetwork(listed, network);
+      })
+    );
+  },
+};
 
 interface ReportedFinding {
   code: string;
@@ -79,12 +106,16 @@ function findingsOf(run: CliRun): ReportedFinding[] {
   return report.findings;
 }
 
-function fixableCodes(scenario: Scenario): string[] {
+function fixableCodes(scenario: Scenario, spec: HybridSpec): string[] {
   // With a read-only key no mailcow step can run, so mailcow's findings stay.
   const readOnly = scenario.expect.some((entry) => entry.code === 'mailcow-key-read-only');
   return scenario.expect
     .map((entry) => entry.code)
-    .filter((code) => FIXABLE_BY_APPLY.has(code) && !(readOnly && code.startsWith('mailcow-')));
+    .filter(
+      (code) =>
+        (FIXABLE_BY_APPLY.has(code) || FIXABLE_WHEN_SPEC_ASKS[code]?.(spec) === true) &&
+        !(readOnly && code.startsWith('mailcow-')),
+    );
 }
 
 let available: boolean | undefined;
@@ -134,9 +165,11 @@ describe('shipped scenarios, end to end', () => {
           'reported although the scenario does not expect it',
         );
 
-        const fixable = fixableCodes(scenario);
+        const { spec } = clientsOf(sandbox);
+        const fixable = fixableCodes(scenario, spec);
+        const readOnly = scenario.expect.some((entry) => entry.code === 'mailcow-key-read-only');
         const applied = await runCli(['apply', sandbox.specFile, '--yes'], sandbox.env);
-        if (!scenario.expect.some((entry) => entry.code === 'mailcow-key-read-only')) {
+        if (!readOnly) {
           assert.notEqual(applied.status, 2, `apply could not run: ${applied.stderr}`);
         }
         const second = findingsOf(await checkLive(sandbox));
@@ -144,6 +177,18 @@ describe('shipped scenarios, end to end', () => {
           .filter((finding) => fixable.includes(finding.code))
           .map((finding) => finding.code);
         assert.deepEqual(left, [], 'apply left findings a setup step fixes');
+        if (!readOnly) {
+          // Every step verified itself by reading back; a plan made now must find nothing left
+          // to do, or a step did not fix what it decided from, or is not idempotent.
+          const plan = await runCli(['plan', sandbox.specFile, '--format', 'json'], sandbox.env);
+          assert.equal(plan.status, 0, `plan after apply: ${plan.stderr}`);
+          const steps = (JSON.parse(plan.stdout) as { steps: { id: string }[] }).steps;
+          assert.deepEqual(
+            steps.map((step) => step.id),
+            [],
+            'steps still needed after apply',
+          );
+        }
       } finally {
         await sandbox.stop();
       }

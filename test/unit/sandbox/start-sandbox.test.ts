@@ -6,10 +6,12 @@ import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { readExchangeState } from '../../../src/core/exchange/exchange-state';
 import { PositionMapper } from '../../../src/core/findings/positions';
+import { splitHostPort } from '../../../src/core/net/host-names';
+import { isLoopbackHost } from '../../../src/core/net/proxy';
 import { readMailcowState } from '../../../src/core/mailcow/mailcow-state';
 import { parseSpec } from '../../../src/core/spec/parse-spec';
 import { probeSmtp } from '../../../src/core/tls/smtp-probe';
-import { loadScenario } from '../../../src/sandbox/scenario';
+import { ScenarioError, loadScenario, parseScenario } from '../../../src/sandbox/scenario';
 import type { RunningSandbox } from '../../../src/sandbox/start-sandbox';
 import { SANDBOX_ENV, SANDBOX_SPEC_NAME, startSandbox } from '../../../src/sandbox/start-sandbox';
 import { clientsOf, recordingLogger, scenarioFile, shippedScenarios } from './sandbox-kit';
@@ -218,6 +220,26 @@ for (const name of shippedScenarios()) {
       );
     });
 
+    it('gives the checks nothing to reach but loopback', async () => {
+      const { spec, clients } = clientsOf(sandbox);
+      const hosts = [
+        new URL(spec.mailcow.url).hostname,
+        new URL(spec.exchange.endpoints.login).hostname,
+        new URL(spec.exchange.endpoints.admin).hostname,
+        ...spec.checks.dnsServers.map((server) => splitHostPort(server).host),
+      ];
+      assert.deepEqual(
+        hosts.filter((host) => !isLoopbackHost(host)),
+        [],
+        'a redirected endpoint is not on loopback',
+      );
+      // The SMTP probe connects to what mailcow's host name resolves to in the emulated DNS.
+      const a = await clients.dns.a(spec.mailcow.hostname);
+      assert.deepEqual(a.outcome === 'records' ? a.records : [], ['127.0.0.1']);
+      const aaaa = await clients.dns.aaaa(spec.mailcow.hostname);
+      assert.notEqual(aaaa.outcome, 'records');
+    });
+
     it('serves the scenario DNS, with mailcow at loopback', async () => {
       const { clients } = clientsOf(sandbox);
       for (const [host, records] of Object.entries(scenario.dns)) {
@@ -347,6 +369,40 @@ describe('sandbox state', () => {
     } finally {
       await sandbox.stop();
       rmSync(sandbox.specFile, { force: true });
+    }
+  });
+});
+
+describe('sandbox safety', () => {
+  it('refuses a spec whose mailcow host name is an address off loopback', async () => {
+    for (const [url, hostname] of [
+      ['https://203.0.113.5', undefined],
+      ['https://mail.example.com', '198.51.100.25'],
+    ] as const) {
+      const file = join(work, 'address.scenario.yaml');
+      const text = [
+        'scenario: 1',
+        'description: mailcow named by its address',
+        'spec:',
+        '  version: 1',
+        '  domains: [example.com]',
+        `  mailcow: { url: "${url}", apiKey: "secret:mailcow" }`,
+        '  exchange: { tenant: contoso.onmicrosoft.com, gateway: example-com.mail.protection.outlook.com }',
+        ...(hostname ? ['mailcow:', `  hostname: ${hostname}`] : []),
+        '',
+      ].join('\n');
+      const scenario = parseScenario(text, file);
+      const refusal = await startSandbox(scenario, {
+        writeSpecTo: join(work, 'address.hybrid.yaml'),
+      }).then(
+        async (sandbox) => {
+          await sandbox.stop();
+          return undefined;
+        },
+        (error: unknown) => error,
+      );
+      assert.ok(refusal instanceof ScenarioError, 'the sandbox started');
+      assert.ok(refusal.message.includes(hostname ?? '203.0.113.5'), refusal.message);
     }
   });
 });
