@@ -10,6 +10,8 @@ import {
   loadSpec,
   parseCommandArgs,
   runCliLiveCheck,
+  specForSteps,
+  unreadableNames,
 } from './spec-input';
 import { stepText } from './step-text';
 
@@ -41,12 +43,11 @@ export async function runApply(args: string[], io: CliIo): Promise<number> {
   if (typeof loaded === 'number') {
     return loaded;
   }
-  const spec = loaded.parsed.spec;
-  if (!spec) {
-    io.err(formatText({ spec: loaded.file, text: loaded.text, findings: loaded.parsed.findings }));
-    return EXIT_UNUSABLE;
+  const usable = specForSteps(loaded, io);
+  if (typeof usable === 'number') {
+    return usable;
   }
-  const { report } = await runCliLiveCheck({ ...loaded.parsed, spec }, io, verbose, systems);
+  const { report } = await runCliLiveCheck(usable, io, verbose, systems);
   // The steps of the systems that could be read still run; the others are named, and the run
   // cannot end clean.
   const partial = report.unreadable.length > 0;
@@ -54,12 +55,16 @@ export async function runApply(args: string[], io: CliIo): Promise<number> {
     io.err(formatText({ spec: loaded.file, text: loaded.text, findings: report.findings }));
     io.err(
       msg('cli.plan.partial', {
-        systems: report.unreadable.map((entry) => entry.system).join(', '),
+        systems: unreadableNames(report),
       }),
     );
   }
   if (!report.steps.some((step) => step.needed)) {
-    io.out(msg('steps.run.nothingNeeded'));
+    io.out(
+      partial
+        ? msg('cli.steps.nothingInReadable', { systems: unreadableNames(report) })
+        : msg('cli.apply.nothingNeeded', { file: loaded.file }),
+    );
     return partial ? EXIT_ERRORS : EXIT_CLEAN;
   }
   let number = 0;

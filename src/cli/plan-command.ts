@@ -8,6 +8,8 @@ import {
   loadSpec,
   parseCommandArgs,
   runCliLiveCheck,
+  specForSteps,
+  unreadableNames,
 } from './spec-input';
 import { stepJson, stepText } from './step-text';
 
@@ -37,17 +39,11 @@ export async function runPlan(args: string[], io: CliIo): Promise<number> {
   if (typeof loaded === 'number') {
     return loaded;
   }
-  const spec = loaded.parsed.spec;
-  if (!spec) {
-    io.err(formatText({ spec: loaded.file, text: loaded.text, findings: loaded.parsed.findings }));
-    return EXIT_UNUSABLE;
+  const usable = specForSteps(loaded, io);
+  if (typeof usable === 'number') {
+    return usable;
   }
-  const { report } = await runCliLiveCheck(
-    { ...loaded.parsed, spec },
-    io,
-    parsedArgs.values.verbose === true,
-    systems,
-  );
+  const { report } = await runCliLiveCheck(usable, io, parsedArgs.values.verbose === true, systems);
   // Steps come only from the systems that could be read; the others are named, and the exit
   // code says the plan is partial.
   const partial = report.unreadable.length > 0;
@@ -55,7 +51,7 @@ export async function runPlan(args: string[], io: CliIo): Promise<number> {
     io.err(formatText({ spec: loaded.file, text: loaded.text, findings: report.findings }));
     io.err(
       msg('cli.plan.partial', {
-        systems: report.unreadable.map((entry) => entry.system).join(', '),
+        systems: unreadableNames(report),
       }),
     );
   }
@@ -81,7 +77,11 @@ export async function runPlan(args: string[], io: CliIo): Promise<number> {
     return finished;
   }
   if (needed.length === 0) {
-    io.out(msg('cli.plan.nothing', { file: loaded.file }));
+    io.out(
+      partial
+        ? msg('cli.steps.nothingInReadable', { systems: unreadableNames(report) })
+        : msg('cli.plan.nothing', { file: loaded.file }),
+    );
     return finished;
   }
   io.out(msg('cli.plan.heading', { file: loaded.file }));

@@ -11,6 +11,7 @@ import type { ParsedSpec } from '../core/spec/parse-spec';
 import { parseSpec } from '../core/spec/parse-spec';
 import type { CliIo } from './cli-io';
 import { EXIT_UNUSABLE } from './cli-io';
+import { formatText } from './formats';
 import { createCliLiveHost, stderrLogger } from './live-host';
 
 export interface LoadedSpec {
@@ -64,6 +65,29 @@ export function loadSpec(file: string, io: CliIo): LoadedSpec | number {
   return { file, text, parsed: parseSpec(text, resolve(file)) };
 }
 
+/**
+ * For the commands that change or plan changes (`plan`, `apply`): the spec, or the exit code
+ * after printing why it cannot be used. A YAML or schema error means some value was not what
+ * the schema allows, and such a value must never reach a live system's API, so nothing is read
+ * or sent until the spec is clean of them.
+ */
+export function specForSteps(
+  loaded: LoadedSpec,
+  io: CliIo,
+): (ParsedSpec & { spec: NonNullable<ParsedSpec['spec']> }) | number {
+  const invalid = loaded.parsed.findings.filter(
+    (finding) =>
+      finding.severity === 'error' && (finding.source === 'yaml' || finding.source === 'schema'),
+  );
+  const spec = loaded.parsed.spec;
+  if (!spec || invalid.length > 0) {
+    io.err(formatText({ spec: loaded.file, text: loaded.text, findings: invalid }));
+    io.err(msg('cli.steps.specInvalid', { file: loaded.file }));
+    return EXIT_UNUSABLE;
+  }
+  return { ...loaded.parsed, spec };
+}
+
 /** The live commands' options: `--systems mailcow,exchange` and `--verbose`. */
 export const LIVE_OPTIONS = {
   systems: { type: 'string' },
@@ -104,4 +128,9 @@ export async function runCliLiveCheck(
   const host = createCliLiveHost(parsed.spec, { env: io.env, logger });
   const session = createLiveSession(parsed.spec, parsed.source, host);
   return { session, report: await runLiveCheck(session, systems ? { systems } : {}) };
+}
+
+/** The systems a live check could not read, as `plan` and `apply` name them. */
+export function unreadableNames(report: LiveReport): string {
+  return report.unreadable.map((entry) => entry.system).join(', ');
 }
