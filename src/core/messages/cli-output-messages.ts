@@ -1,4 +1,4 @@
-/** What the command line says about files it writes and about plans it cannot complete. */
+/** What the product says about files it writes and about plans it cannot complete. */
 export const cliOutputMessages = {
   'cli.output.writeFailed': 'Could not write {file}: {reason}. Nothing was written there.',
   'cli.steps.nothingInReadable':
@@ -6,4 +6,6 @@ export const cliOutputMessages = {
   'cli.apply.nothingNeeded': 'Nothing to do: the live systems match {file}; no step is needed.',
   'cli.steps.specInvalid':
     'The spec {file} has errors in its YAML or schema (listed above); no live system is read or changed until they are fixed.',
+  'sandbox.spec.wouldOverwrite':
+    'The sandbox spec would be written over {file}, the spec or scenario it is made from; nothing was started. Name another file with --write-spec, or rename the spec.',
 } as const satisfies Record<string, string>;
