@@ -3,7 +3,7 @@ import { runStepsInOrder } from '../core/plan/run-steps';
 import type { CliIo } from './cli-io';
 import { EXIT_CLEAN, EXIT_ERRORS, EXIT_UNUSABLE } from './cli-io';
 import { stderrLogger } from './live-host';
-import { LIVE_OPTIONS, parseCommandArgs, readLiveSteps } from './spec-input';
+import { LIVE_OPTIONS, parseCommandArgs, readLiveSteps, unreadableNames } from './spec-input';
 import { stepText } from './step-text';
 
 /**
@@ -30,9 +30,13 @@ export async function runApply(args: string[], io: CliIo): Promise<number> {
   if (typeof live === 'number') {
     return live;
   }
-  const { report, partial } = live;
+  const { loaded, report, partial } = live;
   if (!report.steps.some((step) => step.needed)) {
-    io.out(msg('steps.run.nothingNeeded'));
+    io.out(
+      partial
+        ? msg('cli.steps.nothingInReadable', { systems: unreadableNames(report) })
+        : msg('cli.apply.nothingNeeded', { file: loaded.file }),
+    );
     return partial ? EXIT_ERRORS : EXIT_CLEAN;
   }
   let number = 0;

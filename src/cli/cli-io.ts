@@ -21,9 +21,25 @@ export const EXIT_CLEAN = 0;
 export const EXIT_ERRORS = 1;
 export const EXIT_UNUSABLE = 2;
 
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const TERMINAL_CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+/**
+ * `text` with every control character except line feed and tab written as a visible `\uXXXX`.
+ * Specs, bounces and server answers are not ours: printed raw, an escape sequence in them would
+ * drive the terminal (retitle it, clear it, fake a link). Inside a JSON string the same six
+ * characters are the escape of that very character, so JSON output keeps its meaning.
+ */
+export function printable(text: string): string {
+  return text.replace(
+    TERMINAL_CONTROLS,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
 export const processIo: CliIo = {
-  out: (text) => process.stdout.write(`${text}\n`),
-  err: (text) => process.stderr.write(`${text}\n`),
+  out: (text) => process.stdout.write(`${printable(text)}\n`),
+  err: (text) => process.stderr.write(`${printable(text)}\n`),
   env: process.env,
   interactive: process.stdin.isTTY === true,
   async ask(question) {

@@ -34,11 +34,21 @@ export function formatJson(report: CheckReport): string {
   return JSON.stringify({ spec: report.spec, findings: placed(report) }, null, 2);
 }
 
+/**
+ * A message kept on its one line: a line break inside a quoted spec value would otherwise start
+ * a line that CI logs and editors read as a finding (or a CI command) of its own.
+ */
+function oneLine(text: string): string {
+  return text.replace(/\r\n|[\r\n\u0085\u2028\u2029]/g, (brk) =>
+    [...brk].map((char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`).join(''),
+  );
+}
+
 /** One line per finding, `file:line:column` counted from 1 as terminals and editors expect. */
 export function formatText(report: CheckReport): string {
   const lines = placed(report).map(
     (finding) =>
-      `${report.spec}:${finding.range.start.line + 1}:${finding.range.start.character + 1}: ${finding.severity} [${finding.code}] ${finding.message}`,
+      `${report.spec}:${finding.range.start.line + 1}:${finding.range.start.character + 1}: ${finding.severity} [${finding.code}] ${oneLine(finding.message)}`,
   );
   const count = (severity: string) =>
     report.findings.filter((finding) => finding.severity === severity).length;

@@ -1,7 +1,7 @@
 import { msg } from '../core/messages/catalogue';
 import type { CliIo } from './cli-io';
 import { EXIT_CLEAN, EXIT_ERRORS, EXIT_UNUSABLE } from './cli-io';
-import { LIVE_OPTIONS, parseCommandArgs, readLiveSteps } from './spec-input';
+import { LIVE_OPTIONS, parseCommandArgs, readLiveSteps, unreadableNames } from './spec-input';
 import { stepJson, stepText } from './step-text';
 
 /**
@@ -49,7 +49,11 @@ export async function runPlan(args: string[], io: CliIo): Promise<number> {
     return finished;
   }
   if (needed.length === 0) {
-    io.out(msg('cli.plan.nothing', { file: loaded.file }));
+    io.out(
+      partial
+        ? msg('cli.steps.nothingInReadable', { systems: unreadableNames(report) })
+        : msg('cli.plan.nothing', { file: loaded.file }),
+    );
     return finished;
   }
   io.out(msg('cli.plan.heading', { file: loaded.file }));

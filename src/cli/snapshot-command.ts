@@ -104,7 +104,12 @@ export async function runSnapshot(args: string[], io: Output): Promise<number> {
     io.err(problem);
   }
   if (out) {
-    writeFileSync(out, snapshot.text);
+    try {
+      writeFileSync(out, snapshot.text);
+    } catch (error) {
+      io.err(msg('cli.output.writeFailed', { file: out, reason: (error as Error).message }));
+      return EXIT_UNUSABLE;
+    }
     io.err(msg('sandbox.snapshot.written', { file: out }));
   } else {
     io.out(snapshot.text);

@@ -65,6 +65,29 @@ export function loadSpec(file: string, io: Output): LoadedSpec | number {
   return { file, text, parsed: parseSpec(text, resolve(file)) };
 }
 
+/**
+ * For the commands that change or plan changes (`plan`, `apply`): the spec, or the exit code
+ * after printing why it cannot be used. A YAML or schema error means some value was not what
+ * the schema allows, and such a value must never reach a live system's API, so nothing is read
+ * or sent until the spec is clean of them.
+ */
+export function specForSteps(
+  loaded: LoadedSpec,
+  io: CliIo,
+): (ParsedSpec & { spec: NonNullable<ParsedSpec['spec']> }) | number {
+  const invalid = loaded.parsed.findings.filter(
+    (finding) =>
+      finding.severity === 'error' && (finding.source === 'yaml' || finding.source === 'schema'),
+  );
+  const spec = loaded.parsed.spec;
+  if (!spec || invalid.length > 0) {
+    io.err(formatText({ spec: loaded.file, text: loaded.text, findings: invalid }));
+    io.err(msg('cli.steps.specInvalid', { file: loaded.file }));
+    return EXIT_UNUSABLE;
+  }
+  return { ...loaded.parsed, spec };
+}
+
 /** The live commands' options: `--systems mailcow,exchange` and `--verbose`. */
 export const LIVE_OPTIONS = {
   systems: { type: 'string' },
@@ -107,6 +130,11 @@ export async function runCliLiveCheck(
   return { session, report: await runLiveCheck(session, systems ? { systems } : {}) };
 }
 
+/** The systems a live check could not read, as `plan` and `apply` name them. */
+export function unreadableNames(report: LiveReport): string {
+  return report.unreadable.map((entry) => entry.system).join(', ');
+}
+
 /** A spec read for the steps: what was loaded, the live report, and whether a system was not read. */
 export interface LiveSteps {
   loaded: LoadedSpec;
@@ -134,23 +162,19 @@ export async function readLiveSteps(
   if (typeof loaded === 'number') {
     return loaded;
   }
-  const spec = loaded.parsed.spec;
-  if (!spec) {
-    io.err(formatText({ spec: loaded.file, text: loaded.text, findings: loaded.parsed.findings }));
-    return EXIT_UNUSABLE;
+  // A spec with syntax or schema errors is never acted on: its values are not proven safe to
+  // send.
+  const usable = specForSteps(loaded, io);
+  if (typeof usable === 'number') {
+    return usable;
   }
-  const { session, report } = await runCliLiveCheck(
-    { ...loaded.parsed, spec },
-    io,
-    values.verbose === true,
-    systems,
-  );
+  const { session, report } = await runCliLiveCheck(usable, io, values.verbose === true, systems);
   const partial = report.unreadable.length > 0;
   if (partial) {
     io.err(formatText({ spec: loaded.file, text: loaded.text, findings: report.findings }));
     io.err(
       msg('cli.plan.partial', {
-        systems: report.unreadable.map((entry) => entry.system).join(', '),
+        systems: unreadableNames(report),
       }),
     );
   }

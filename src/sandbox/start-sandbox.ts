@@ -204,6 +204,17 @@ export async function startSandbox(
       throw new ScenarioError(msg('sandbox.hostnameAddress', { hostname: name, file: specName }));
     }
   }
+  const specFile = resolve(
+    options.writeSpecTo ?? join(dirname(scenario.spec.file ?? scenario.file), SANDBOX_SPEC_NAME),
+  );
+  // The written spec points at loopback and a CA that is gone after the run: written over the
+  // user's own spec (one named sandbox.hybrid.yaml, or --write-spec naming it) or over the
+  // scenario, it would destroy the file the sandbox was started from.
+  for (const own of [scenario.spec.file, scenario.file]) {
+    if (own !== undefined && resolve(own) === specFile) {
+      throw new ScenarioError(msg('sandbox.spec.wouldOverwrite', { file: specFile }));
+    }
+  }
 
   const stops: (() => Promise<void> | void)[] = [];
   const stopAll = async (): Promise<void> => {
@@ -290,9 +301,6 @@ export async function startSandbox(
       }
       throw error;
     }
-    const specFile = resolve(
-      options.writeSpecTo ?? join(dirname(scenario.spec.file ?? scenario.file), SANDBOX_SPEC_NAME),
-    );
     writeFileSync(specFile, redirected.text);
 
     logger.info(msg('sandbox.started'));

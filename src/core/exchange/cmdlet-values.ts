@@ -10,9 +10,12 @@ import type { TlsSettings } from '../spec/model';
  */
 
 const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;
-/** Anything below U+0020, DEL, and the line and paragraph separators PowerShell also breaks on. */
+/**
+ * Anything below U+0020, DEL, the C1 controls (U+0080 to U+009F, which some terminals obey as
+ * escape sequences), and the line and paragraph separators PowerShell also breaks on.
+ */
 // eslint-disable-next-line no-control-regex -- finding control characters is the point
-const CONTROL = /[\u0000-\u001f\u007f\u0085\u2028\u2029]/;
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
 export const TLS_SETTINGS_VALUES: readonly TlsSettings[] = [
   'EncryptionOnly',

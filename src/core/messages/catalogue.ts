@@ -1,6 +1,7 @@
 import { bounceMessages } from './bounce-messages';
 import { cliLiveMessages } from './cli-live-messages';
 import { cliMessages } from './cli-messages';
+import { cliOutputMessages } from './cli-output-messages';
 import { crossSystemMessages } from './cross-system-messages';
 import { dnsLiveMessages } from './dns-live-messages';
 import { dnsMessages } from './dns-messages';
@@ -26,6 +27,7 @@ const english = {
   ...findingMessages,
   ...cliMessages,
   ...cliLiveMessages,
+  ...cliOutputMessages,
   ...mailcowMessages,
   ...mailcowLiveMessages,
   ...exchangeMessages,

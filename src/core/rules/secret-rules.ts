@@ -1,6 +1,7 @@
 import type { Finding } from '../findings/finding';
 import { findingAt } from '../findings/make-finding';
 import { msg } from '../messages/catalogue';
+import { urlOrigin } from '../spec/build-model';
 import type { SecretRef, SpecPath } from '../spec/model';
 import type { RuleContext } from './rule-context';
 import { replaceValue } from './rule-context';
@@ -19,7 +20,9 @@ export function inlineSecrets(context: RuleContext): Finding[] {
       ref: spec.exchange.auth.clientSecret,
       secretName: 'exchange-app',
       what: 'Exchange app client secret',
-      origin: spec.exchange.endpoints.login,
+      // The live check hands this secret out for the sign-in endpoint's origin; bound to the
+      // URL as written (a port, a path, capitals), it would ask on first use as if moved.
+      origin: urlOrigin(spec.exchange.endpoints.login),
     },
   ];
   const findings: Finding[] = [];
