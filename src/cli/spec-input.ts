@@ -169,14 +169,15 @@ export async function readLiveSteps(
     return usable;
   }
   const { session, report } = await runCliLiveCheck(usable, io, values.verbose === true, systems);
-  const partial = report.unreadable.length > 0;
-  if (partial) {
+  const readOnly = report.findings.filter((finding) => finding.code === 'mailcow-key-read-only');
+  const partial = report.unreadable.length > 0 || readOnly.length > 0;
+  if (report.unreadable.length > 0) {
     io.err(formatText({ spec: loaded.file, text: loaded.text, findings: report.findings }));
-    io.err(
-      msg('cli.plan.partial', {
-        systems: unreadableNames(report),
-      }),
-    );
+    io.err(msg('cli.plan.partial', { systems: unreadableNames(report) }));
+  } else if (readOnly.length > 0) {
+    // The key can read but not write: mailcow's steps are left out, and the run cannot end clean.
+    io.err(formatText({ spec: loaded.file, text: loaded.text, findings: readOnly }));
+    io.err(msg('cli.plan.readOnly'));
   }
   return { loaded, report, session, partial };
 }

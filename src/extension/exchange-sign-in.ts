@@ -110,7 +110,15 @@ export class ExchangeSignIn implements vscode.Disposable {
           return;
         }
         await vscode.env.clipboard.writeText(prompt.userCode);
-        await vscode.env.openExternal(vscode.Uri.parse(prompt.verificationUri));
+        // Only a web address is opened; anything else the endpoint answered is shown, not run.
+        const target = vscode.Uri.parse(prompt.verificationUri);
+        if (target.scheme === 'https' || target.scheme === 'http') {
+          await vscode.env.openExternal(target);
+        } else {
+          this.logger.warn(
+            `Exchange: the sign-in address is not a web address and was not opened: ${prompt.verificationUri}`,
+          );
+        }
       });
   }
 
@@ -125,6 +133,14 @@ export class ExchangeSignIn implements vscode.Disposable {
 
   /** Signs in the way the spec says; for app sign-ins there is nothing to ask. */
   async signIn(): Promise<boolean> {
+    // The spec names the login endpoint; one from an untrusted folder must not make the editor
+    // talk to it, show its text or open the address it answers with.
+    if (!vscode.workspace.isTrusted) {
+      void vscode.window.showWarningMessage(
+        vscode.l10n.t('Sign-in to Exchange Online runs only in a trusted workspace.'),
+      );
+      return false;
+    }
     const parsed = this.activeSpec();
     const spec = parsed?.spec;
     if (!parsed || !spec?.exchange.tenant) {

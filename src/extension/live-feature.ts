@@ -110,7 +110,13 @@ export class LiveFeature implements vscode.Disposable {
       return undefined;
     }
     const parsed = this.specs.parsed(document);
-    if (!parsed.spec) {
+    // A spec with syntax or schema errors is never acted on: its values are not proven safe to
+    // send to an API, and a step planned from it could half-apply a wrong setup.
+    const invalid = parsed.findings.some(
+      (finding) =>
+        finding.severity === 'error' && (finding.source === 'yaml' || finding.source === 'schema'),
+    );
+    if (!parsed.spec || invalid) {
       void vscode.window.showWarningMessage(liveUi.specBroken());
       return undefined;
     }

@@ -8,7 +8,9 @@ export const liveUi = {
     ),
   noSpec: () => vscode.l10n.t('Open a hybrid.yaml first.'),
   specBroken: () =>
-    vscode.l10n.t('The spec cannot be read (see the Problems panel); fix it before a live check.'),
+    vscode.l10n.t(
+      'The spec has syntax or schema errors (see the Problems panel); fix them before a live check or a step.',
+    ),
   checking: () => vscode.l10n.t('Mail Hybrid: reading the live systems…'),
   checked: (count: number) =>
     vscode.l10n.t('Live check finished: {0} finding(s) from the live systems.', count),

@@ -464,6 +464,11 @@ export const mailcowLiveModule: LiveSystemModule<MailcowLiveState> = {
   read: readMailcow,
   check: (session, state) => new MailcowComparison(session, state).run(),
   steps: (session, state, snapshot) => {
+    // A read-only key can change nothing: no step is offered, and `mailcow-key-read-only` says
+    // why, so neither the editor nor `apply` sends a write that mailcow would refuse.
+    if (state.writable === false) {
+      return [];
+    }
     const includeNow = eopSendersOf(snapshot);
     return createMailcowSteps(session, state, includeNow ? { includeNow } : {});
   },

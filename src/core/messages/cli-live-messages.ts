@@ -8,6 +8,8 @@ export const cliLiveMessages = {
   'cli.plan.notNeeded': '   already done: {title}',
   'cli.plan.partial':
     'Not read, so its steps are left out: {systems}. Fix the findings above, or name the systems to work on with --systems.',
+  'cli.plan.readOnly':
+    "The mailcow key is read-only, so mailcow's steps are left out. Use a read-write key to apply them.",
   'cli.live.badSystems':
     '--systems takes a comma-separated list of {allowed}; "{given}" is not one of them.',
   'cli.apply.notInteractive':

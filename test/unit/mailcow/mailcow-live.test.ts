@@ -289,7 +289,10 @@ describe('mailcow live check', () => {
         lineOf(text, missing[0]!),
         `forwardingHosts: [${SPF_HOST}, 203.0.113.9, mx.missing.test]`,
       );
-      assert.match(missing[0]!.message, /mx\.missing\.test is not among mailcow's forwarding hosts/);
+      assert.match(
+        missing[0]!.message,
+        /mx\.missing\.test is not among mailcow's forwarding hosts/,
+      );
       assert.equal(report.liveValues.get(NodeIds.forwardingHost('203.0.113.9'))?.drift, false);
     });
   });
@@ -310,10 +313,11 @@ describe('mailcow failures become findings on the node that leads to them', () =
         false,
       );
       assert.equal(emulator.state.domains.size, 0);
-      // A step run with it anyway fails with mailcow's reason and changes nothing.
-      const result = await runStepsInOrder(report.steps, silent);
-      assert.equal(result.ok, false);
-      assert.match(result.stoppedAt!.outcome.message, /read-only/);
+      // No step is offered either, so nothing can send a write that mailcow would refuse.
+      assert.deepEqual(
+        report.steps.filter((step) => step.system === 'mailcow'),
+        [],
+      );
       assert.equal(emulator.state.domains.size, 0);
     });
   });
