@@ -11,7 +11,7 @@ import type { ParsedSpec } from '../core/spec/parse-spec';
 import { parseSpec } from '../core/spec/parse-spec';
 import { formatText } from './formats';
 import type { CliIo, Output } from './cli-io';
-import { EXIT_UNUSABLE } from './cli-io';
+import { EXIT_CLEAN, EXIT_UNUSABLE } from './cli-io';
 import { createCliLiveHost, stderrLogger } from './live-host';
 
 export interface LoadedSpec {
@@ -32,6 +32,10 @@ export function parseCommandArgs<T extends OptionSpec>(
   options: T,
   io: CliIo,
 ): { spec: string; values: Record<string, string | boolean | undefined> } | number {
+  if (args.includes('--help') || args.includes('-h')) {
+    io.out(msg('cli.usage'));
+    return EXIT_CLEAN;
+  }
   let parsed;
   try {
     parsed = parseArgs({ args, allowPositionals: true, options });
