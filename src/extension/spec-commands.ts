@@ -93,13 +93,14 @@ export class SpecCommands implements vscode.Disposable {
       return false;
     }
     const { source } = this.specs.parsed(document);
-    const range = source.entry(args.path)?.value;
-    const value = range
-      ? document
-          .getText()
-          .slice(range.offset, range.offset + range.length)
-          .replace(/^["']|["']$/g, '')
-      : '';
+    // The value as YAML reads it, so quotes, escapes and block scalars store the real secret.
+    const written: unknown = source.document.getIn(args.path);
+    const value =
+      typeof written === 'string'
+        ? written.trim()
+        : typeof written === 'number'
+          ? String(written)
+          : '';
     if (!value || /^(secret|env):/.test(value)) {
       void vscode.window.showWarningMessage(ui.secretValueMissing());
       return false;
