@@ -136,6 +136,8 @@ interface Draft {
   finding?: Finding;
   summary?: string;
   ownStatus?: NodeStatus;
+  /** What the live value alone says (drift, not yet checked); findings left out. */
+  liveStatus?: NodeStatus;
 }
 
 /**
@@ -841,18 +843,19 @@ class TreeBuilder {
       if (node.step) {
         continue;
       }
-      let status = worstStatus(...node.findings.map((finding) => finding.severity));
+      let liveStatus: NodeStatus = 'ok';
       const liveValue = this.live.get(node.id);
       if (liveValue) {
         if (hasDrift(liveValue, node.desired)) {
           // A check that reports drift also reports a finding with the real severity; drift
           // alone is at least worth a look.
-          status = worstStatus(status, 'warning');
+          liveStatus = 'warning';
         }
       } else if (node.liveBacked && !node.findings.some(isLiveFinding)) {
-        status = worstStatus(status, 'unknown');
+        liveStatus = 'unknown';
       }
-      node.ownStatus = status;
+      node.liveStatus = liveStatus;
+      node.ownStatus = worstStatus(liveStatus, ...node.findings.map((finding) => finding.severity));
     }
   }
 
@@ -866,12 +869,19 @@ class TreeBuilder {
       .filter((node): node is Draft => node !== undefined);
     const decisive = new Set<Finding>(step.findings);
     for (const node of concerned) {
-      node.findings.forEach((finding) => decisive.add(finding));
+      // A finding on a concerned node decides this step unless its placement names other
+      // steps: relay flags that drift sit on the domain, yet adding the domain is done.
+      node.findings
+        .filter((finding) => {
+          const steps = placementOf(finding.code, finding.path)?.steps;
+          return steps === undefined || steps.length === 0 || steps.includes(step.step!.id);
+        })
+        .forEach((finding) => decisive.add(finding));
     }
     step.findings = [...decisive];
     const status = worstStatus(
       ...step.findings.map((finding) => finding.severity),
-      ...concerned.map((node) => node.ownStatus ?? 'unknown'),
+      ...concerned.map((node) => node.liveStatus ?? node.ownStatus ?? 'unknown'),
     );
     step.ownStatus = status;
     step.summary = msg(`tree.step.summary.${status}`);

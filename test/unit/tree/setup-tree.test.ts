@@ -412,6 +412,30 @@ describe('statuses from findings', () => {
   });
 });
 
+describe('steps decided by their own findings', () => {
+  test('relay flags that drift on a domain mailcow has leave "add the domain" verified', () => {
+    const parsed = parseSpec(MINIMAL, '/specs/hybrid.yaml');
+    const drift = liveFinding(parsed, 'mailcow-relay-flags-drift', ['domains', 0]);
+    const live = new Map<string, LiveValue>([
+      ['mailcow/domain/example.com', { value: 'present', drift: false }],
+      ['mailcow/domain/example.com/relay/unknownOnly', { value: 'off', drift: true }],
+    ]);
+    const roots = buildSetupTree(parsed, [...parsed.findings, drift], live);
+    // The finding sits on the domain node, yet only the transport step is owed.
+    assert.ok(
+      codesOn(byId(roots, 'mailcow/domain/example.com')).includes('mailcow-relay-flags-drift'),
+    );
+    const addDomain = byId(roots, 'steps/mailcow-domain/example.com');
+    // Only the information that mailcow's filtering is bypassed remains, which no step owes.
+    assert.equal(addDomain.status, 'info');
+    assert.deepEqual(codesOn(addDomain), ['inbound-filtering-bypassed']);
+    assert.equal(byId(roots, 'steps/mailcow-transport/example.com').status, 'error');
+    assert.deepEqual(codesOn(byId(roots, 'steps/mailcow-transport/example.com')), [
+      'mailcow-relay-flags-drift',
+    ]);
+  });
+});
+
 describe('parent status', () => {
   test('is the worst of the children and the node itself', () => {
     assert.equal(worstStatus('ok', 'info', 'unknown'), 'unknown');
