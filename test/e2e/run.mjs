@@ -39,6 +39,7 @@ import {
   removeTemporaryFolder,
   runCleanups,
   startCodeServer,
+  screenshotsFolder,
 } from '../vscode/harness.mjs';
 import { ensureTestEnvironment } from '../vscode/setup.mjs';
 
@@ -59,13 +60,9 @@ function parseArguments(argv) {
   for (let index = 0; index < argv.length; index++) {
     const argument = argv[index];
     if (argument === '--screenshots' || argument.startsWith('--screenshots=')) {
-      const value = argument.includes('=')
-        ? argument.slice(argument.indexOf('=') + 1)
-        : argv[++index];
-      if (!value || value.startsWith('--')) {
-        throw new Error('--screenshots needs a folder, for example --screenshots docs/images');
-      }
-      options.picturesDir = resolve(value);
+      const { folder, last } = screenshotsFolder(argv, index);
+      options.picturesDir = folder;
+      index = last;
     } else if (argument === '--help' || argument === '-h') {
       console.log('Usage: node test/e2e/run.mjs [--screenshots <dir>]');
       process.exit(0);

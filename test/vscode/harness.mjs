@@ -86,6 +86,20 @@ process.on('exit', () => {
 
 // --- small helpers ----------------------------------------------------------------------------
 
+/**
+ * The folder named by `--screenshots <dir>` or `--screenshots=<dir>` at `argv[index]`, resolved,
+ * and the index of the last argument it used.
+ */
+export function screenshotsFolder(argv, index) {
+  const argument = argv[index];
+  const inline = argument.includes('=');
+  const value = inline ? argument.slice(argument.indexOf('=') + 1) : argv[index + 1];
+  if (!value || value.startsWith('--')) {
+    throw new Error('--screenshots needs a folder, for example --screenshots docs/images');
+  }
+  return { folder: resolve(value), last: inline ? index : index + 1 };
+}
+
 export function messageOf(error) {
   return error instanceof Error ? error.message : String(error);
 }

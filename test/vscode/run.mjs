@@ -39,6 +39,7 @@ import {
   removeTemporaryFolder,
   runCleanups,
   startCodeServer,
+  screenshotsFolder,
 } from './harness.mjs';
 import { ensureTestEnvironment } from './setup.mjs';
 
@@ -112,13 +113,9 @@ function parseArguments(argv) {
   for (let index = 0; index < argv.length; index++) {
     const argument = argv[index];
     if (argument === '--screenshots' || argument.startsWith('--screenshots=')) {
-      const value = argument.includes('=')
-        ? argument.slice(argument.indexOf('=') + 1)
-        : argv[++index];
-      if (!value || value.startsWith('--')) {
-        throw new Error('--screenshots needs a folder, for example --screenshots docs/images');
-      }
-      options.screenshotsDir = resolve(value);
+      const { folder, last } = screenshotsFolder(argv, index);
+      options.screenshotsDir = folder;
+      index = last;
     } else if (argument === '--help' || argument === '-h') {
       console.log('Usage: node test/vscode/run.mjs [suite ...] [--screenshots <dir>]');
       process.exit(0);

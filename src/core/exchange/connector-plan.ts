@@ -98,6 +98,30 @@ export function desiredOutbound(exchange: ExchangeSpec): DesiredOutbound {
   return desired;
 }
 
+type ShownValue = string | boolean | string[] | undefined;
+
+/**
+ * The differences of one connector, each placed on the connector's key or, when the spec names
+ * the property, on that key below it.
+ */
+function differenceList(base: SpecPath): {
+  differences: PropertyDifference[];
+  add: (parameter: string, wanted: ShownValue, actual: ShownValue, key?: string) => void;
+} {
+  const differences: PropertyDifference[] = [];
+  return {
+    differences,
+    add: (parameter, wanted, actual, key) => {
+      differences.push({
+        parameter,
+        desired: showValue(wanted),
+        actual: showValue(actual),
+        path: key ? [...base, key] : base,
+      });
+    },
+  };
+}
+
 /** Problems with the values the outbound connector's cmdlets would carry. */
 export function outboundValueProblems(desired: DesiredOutbound): string[] {
   const problems = new ValueProblems();
@@ -115,20 +139,7 @@ export function outboundDifferences(
   desired: DesiredOutbound,
   live: OutboundConnector,
 ): PropertyDifference[] {
-  const differences: PropertyDifference[] = [];
-  const add = (
-    parameter: string,
-    wanted: string | boolean | string[] | undefined,
-    actual: string | boolean | string[] | undefined,
-    key?: string,
-  ): void => {
-    differences.push({
-      parameter,
-      desired: showValue(wanted),
-      actual: showValue(actual),
-      path: key ? [...OUTBOUND_PATH, key] : OUTBOUND_PATH,
-    });
-  };
+  const { differences, add } = differenceList(OUTBOUND_PATH);
   if (live.ConnectorType !== desired.ConnectorType) {
     add('ConnectorType', desired.ConnectorType, live.ConnectorType);
   }
@@ -265,20 +276,7 @@ export function inboundDifferences(
   desired: DesiredInbound,
   live: InboundConnector,
 ): PropertyDifference[] {
-  const differences: PropertyDifference[] = [];
-  const add = (
-    parameter: string,
-    wanted: string | boolean | string[] | undefined,
-    actual: string | boolean | string[] | undefined,
-    key?: string,
-  ): void => {
-    differences.push({
-      parameter,
-      desired: showValue(wanted),
-      actual: showValue(actual),
-      path: key ? [...INBOUND_PATH, key] : INBOUND_PATH,
-    });
-  };
+  const { differences, add } = differenceList(INBOUND_PATH);
   if (live.ConnectorType !== desired.ConnectorType) {
     add('ConnectorType', desired.ConnectorType, live.ConnectorType);
   }
