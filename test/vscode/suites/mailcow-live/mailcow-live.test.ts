@@ -207,4 +207,29 @@ describe('mailcow live: findings from a real mailcow API and their quick fixes',
       );
     }
   });
+  it('runs no live check and sends nothing while the spec has a schema error', async () => {
+    const text = document.getText();
+    const offset = text.indexOf('  apiKey:');
+    assert.ok(offset > 0, 'the fixture names an apiKey');
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(uri, document.positionAt(offset), '  apiKye: typo\n');
+    assert.equal(await vscode.workspace.applyEdit(edit), true);
+    await waitForDiagnostics(uri, () => withCode(uri, 'schema').length > 0, {
+      description: 'the schema error on the misspelt key',
+    });
+    const sent = emulator.requests.length;
+    const report = await vscode.commands.executeCommand<LiveReport | undefined>(
+      'mailHybrid.live.refresh',
+      uri,
+    );
+    assert.equal(report, undefined);
+    assert.equal(emulator.requests.length, sent, 'nothing reached mailcow');
+    const undo = new vscode.WorkspaceEdit();
+    undo.replace(
+      uri,
+      new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length)),
+      text,
+    );
+    assert.equal(await vscode.workspace.applyEdit(undo), true);
+  });
 });
